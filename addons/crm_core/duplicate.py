@@ -2,7 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 from collections import defaultdict
 
-from sql import Literal, Union
+from sql import Literal, Null, Union
 
 from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
@@ -116,12 +116,12 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                 & (b.active == Literal(True))
                 & (pa.active == Literal(True))
                 & (pb.active == Literal(True))
-                & (a.dedup_key != Literal(None)))
+                & (a.dedup_key != Null))
             name_where = ((pa.active == Literal(True))
                 & (pb.active == Literal(True))
                 & (pa.customer_type == 'organisation')
                 & (pb.customer_type == 'organisation')
-                & (pa.name_key != Literal(None)))
+                & (pa.name_key != Null))
             if sub_ids is not None:
                 key_where &= (reduce_ids(a.party, sub_ids)
                     | reduce_ids(b.party, sub_ids))
@@ -141,7 +141,7 @@ class Duplicate(Workflow, ModelSQL, ModelView):
             return Union(by_key, by_name, all_=True)
 
         slices = ([None] if party_ids is None
-            else grouped_slice(party_ids))
+            else map(list, grouped_slice(party_ids)))
         for sub_ids in slices:
             cursor.execute(*queries(sub_ids))
             for party, other, key in cursor:

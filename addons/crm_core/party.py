@@ -1,5 +1,8 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
+from decimal import Decimal
+
 from sql import Literal
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case
@@ -185,8 +188,11 @@ class Party(metaclass=PoolMeta):
                     where=reduce_ids(purchase.party, sub_ids),
                     group_by=[purchase.party]))
             for party_id, amount, count, last in cursor:
+                # SQLite returns aggregates untyped.
+                if isinstance(last, str):
+                    last = dt.date.fromisoformat(last)
                 figures = {
-                    'purchase_amount': amount,
+                    'purchase_amount': round(Decimal(str(amount)), 2),
                     'purchase_count': count,
                     'last_purchase_date': last,
                     }
@@ -206,7 +212,10 @@ class Party(metaclass=PoolMeta):
                     interaction.party, Max(interaction.date),
                     where=reduce_ids(interaction.party, sub_ids),
                     group_by=[interaction.party]))
-            result.update(cursor)
+            for party_id, date in cursor:
+                if isinstance(date, str):
+                    date = dt.datetime.fromisoformat(date)
+                result[party_id] = date
         return result
 
     @classmethod
@@ -319,11 +328,16 @@ class Party(metaclass=PoolMeta):
             (~has_contact, 'incomplete'),
             (has_invalid, 'invalid'),
             else_='ok')
-        for sub_ids in grouped_slice(list(map(int, parties))):
+        ids = list(map(int, parties))
+        for sub_ids in grouped_slice(ids):
             cursor.execute(*party.update(
                     [party.data_quality], [state],
                     where=reduce_ids(party.id, sub_ids)))
-        transaction.counter += 1
+        # The UPDATE bypasses the ORM: drop the records it made stale.
+        for cache in transaction.cache.values():
+            if cls.__name__ in cache:
+                for id_ in ids:
+                    cache[cls.__name__].pop(id_, None)
 
     @classmethod
     def set_computed(cls, values):

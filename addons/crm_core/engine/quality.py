@@ -6,6 +6,8 @@
 True
 >>> is_valid_contact('mobile', '12345')
 False
+>>> is_valid_contact('mobile', '021-6888 1234')
+False
 >>> is_valid_contact('email', 'li@example')
 False
 """
@@ -23,12 +25,14 @@ _EMAIL = re.compile(
     r'(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)+$')
 
 
-def is_valid_phone(value):
+def is_valid_phone(value, mobile=False):
+    "A mainland mobile or landline (mobile only when asked), or +foreign."
     text = fold_width(value or '').strip()
     digits = phone_key(text)
     if not digits:
         return False
-    if _MOBILE.match(digits) or _LANDLINE.match(digits):
+    if _MOBILE.match(digits) or (
+            not mobile and _LANDLINE.match(digits)):
         return True
     # Foreign numbers are accepted only when written with their '+' prefix.
     return text.startswith('+') and bool(_INTERNATIONAL.match(digits))
@@ -40,8 +44,10 @@ def is_valid_email(value):
 
 def is_valid_contact(type_, value):
     "True for a well-formed value, and for types without a format."
-    if type_ in {'phone', 'mobile', 'fax'}:
+    if type_ in {'phone', 'fax'}:
         return is_valid_phone(value)
+    if type_ == 'mobile':
+        return is_valid_phone(value, mobile=True)
     if type_ == 'email':
         return is_valid_email(value)
     return True

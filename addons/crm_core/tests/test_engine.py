@@ -67,6 +67,11 @@ class QualityTestCase(unittest.TestCase):
             with self.subTest(value=value):
                 self.assertFalse(quality.is_valid_email(value))
 
+    def test_landline_is_not_a_mobile(self):
+        self.assertTrue(quality.is_valid_contact('phone', '021-68881234'))
+        self.assertFalse(quality.is_valid_contact('mobile', '021-68881234'))
+        self.assertTrue(quality.is_valid_contact('mobile', '+44 7700 900123'))
+
     def test_other_types_are_not_checked(self):
         self.assertTrue(quality.is_valid_contact('website', 'whatever'))
 
