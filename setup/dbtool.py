@@ -118,13 +118,13 @@ def states(name):
 def verify(name, modules):
     """Check that each module and all it depends on are activated, that
     the registry loads, and that one model of each module can be searched.
-    Return a list of problems (empty when all is well)."""
+    Return (problems, {module: searched model}); no problems: all is well."""
     from trytond.model import ModelStorage
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool(name)
     pool.init()
-    problems = []
+    problems, searched_models = [], {}
     with Transaction().start(name, 0, readonly=True):
         Module = pool.get('ir.module')
         Model = pool.get('ir.model')
@@ -145,11 +145,11 @@ def verify(name, modules):
         for module in modules:
             searched = None
             for model in Model.search([('module', '=', module)],
-                    order=[('model', 'ASC')]):
+                    order=[('name', 'ASC')]):
                 try:
-                    Class = pool.get(model.model)
+                    Class = pool.get(model.name)
                 except KeyError:
-                    problems.append(f'{module}: {model.model} not in pool')
+                    problems.append(f'{module}: {model.name} not in pool')
                     break
                 if (issubclass(Class, ModelStorage)
                         and not getattr(Class, '__abstract__', False)):
@@ -157,14 +157,15 @@ def verify(name, modules):
                         Class.search([], limit=1)
                     except Exception as exception:
                         problems.append(
-                            f'{module}: search {model.model}: {exception!r}')
-                    searched = model.model
+                            f'{module}: search {model.name}: {exception!r}')
+                    searched = searched_models[module] = model.name
                     break
             if searched is None:
                 # a module that only extends: its data must be loaded
                 ModelData = pool.get('ir.model.data')
                 ModelData.search([('module', '=', module)], limit=1)
-    return problems
+                searched_models[module] = 'ir.model.data'
+    return problems, searched_models
 
 
 def main(argv=None):
@@ -176,7 +177,7 @@ def main(argv=None):
             'backend', 'get', 'create', 'initialized', 'drop', 'states',
             'verify'])
     parser.add_argument('args', nargs='*')
-    options = parser.parse_args(argv)
+    options = parser.parse_intermixed_args(argv)
     load_config(options.config or [os.environ.get('TRYTOND_CONFIG', '')])
     if options.command == 'backend':
         print(backend_name())
@@ -198,12 +199,13 @@ def main(argv=None):
     elif options.command == 'states':
         print(json.dumps(states(name), sort_keys=True))
     elif options.command == 'verify':
-        problems = verify(name, options.args)
+        problems, searched = verify(name, options.args)
         for problem in problems:
             print(problem)
         if problems:
             return 1
-        print('ok: ' + ' '.join(options.args))
+        print('ok: ' + ', '.join(
+                f'{m} (searched {searched.get(m)})' for m in options.args))
     return 0
 
 
