@@ -1,6 +1,8 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"Selections shared by several CRM models."
+"Selections and helpers shared by several CRM models."
+from trytond import backend
+from trytond.tools import grouped_slice
 
 CHANNELS = [
     ('phone', "Phone"),
@@ -34,3 +36,9 @@ LIFECYCLE_STAGES = [
     ]
 
 SENSITIVE_FIELDS = {'birth_date', 'income_band', 'id_number'}
+
+
+def id_slices(ids):
+    "Lists of ids small enough for one SQL IN clause of the database."
+    # Two IN clauses of the same slice may share a query (duplicate scan).
+    return map(list, grouped_slice(ids, backend.MAX_QUERY_PARAMS // 4))

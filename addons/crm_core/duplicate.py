@@ -8,12 +8,11 @@ from trytond.model import (
     Index, ModelSQL, ModelView, Unique, Workflow, fields)
 from trytond.pool import Pool
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateAction, StateTransition, Wizard
 
+from .common import id_slices
 from .engine.dedup import match_score
-
 
 class Duplicate(Workflow, ModelSQL, ModelView):
     __name__ = 'crm.duplicate'
@@ -123,10 +122,10 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                 & (pb.customer_type == 'organisation')
                 & (pa.name_key != Null))
             if sub_ids is not None:
-                key_where &= (reduce_ids(a.party, sub_ids)
-                    | reduce_ids(b.party, sub_ids))
-                name_where &= (reduce_ids(pa.id, sub_ids)
-                    | reduce_ids(pb.id, sub_ids))
+                key_where &= (a.party.in_(sub_ids)
+                    | b.party.in_(sub_ids))
+                name_where &= (pa.id.in_(sub_ids)
+                    | pb.id.in_(sub_ids))
             by_key = (a
                 .join(b, condition=(a.dedup_key == b.dedup_key)
                     & (a.party < b.party))
@@ -141,7 +140,7 @@ class Duplicate(Workflow, ModelSQL, ModelView):
             return Union(by_key, by_name, all_=True)
 
         slices = ([None] if party_ids is None
-            else map(list, grouped_slice(party_ids)))
+            else id_slices(party_ids))
         for sub_ids in slices:
             cursor.execute(*queries(sub_ids))
             for party, other, key in cursor:
@@ -177,10 +176,10 @@ class Duplicate(Workflow, ModelSQL, ModelView):
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         known = set()
-        for sub_ids in grouped_slice(list(party_ids)):
+        for sub_ids in id_slices(list(party_ids)):
             cursor.execute(*table.select(
                     table.party, table.other,
-                    where=reduce_ids(table.party, sub_ids)))
+                    where=table.party.in_(sub_ids)))
             known.update(cursor)
         return known
 
@@ -201,7 +200,6 @@ class Duplicate(Workflow, ModelSQL, ModelView):
     def scan_all(cls):
         "Cron entry point: scan every active customer."
         cls.detect()
-
 
 class DuplicateScan(Wizard):
     __name__ = 'crm.duplicate.scan'

@@ -14,8 +14,9 @@ from sql import Literal
 from sql.aggregate import Count
 
 from trytond.pool import Pool, PoolMeta
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
+
+from .common import id_slices
 
 
 class Employee(metaclass=PoolMeta):
@@ -40,10 +41,10 @@ class Employee(metaclass=PoolMeta):
             start, end, where=Literal(True)):
         cursor = Transaction().connection.cursor()
         result = {e.id: 0 for e in employees}
-        for sub_ids in grouped_slice([e.id for e in employees]):
+        for sub_ids in id_slices([e.id for e in employees]):
             cursor.execute(*table.select(
                     column, Count(Literal('*')),
-                    where=where & reduce_ids(column, sub_ids)
+                    where=where & column.in_(sub_ids)
                     & (date_column >= start) & (date_column < end),
                     group_by=[column]))
             result.update(cursor)

@@ -12,10 +12,9 @@ from trytond.i18n import gettext
 from trytond.model import Index, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.pyson import Eval
-from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction, without_check_access
 
-from .common import CHANNELS, LIFECYCLE_STAGES
+from .common import CHANNELS, LIFECYCLE_STAGES, id_slices
 from .engine import dedup, lifecycle, quality
 from .exceptions import BudgetRangeError, LifecycleError
 
@@ -181,11 +180,11 @@ class Party(metaclass=PoolMeta):
         purchase = Purchase.__table__()
         cursor = Transaction().connection.cursor()
         result = {n: {p.id: None for p in parties} for n in names}
-        for sub_ids in grouped_slice([p.id for p in parties]):
+        for sub_ids in id_slices([p.id for p in parties]):
             cursor.execute(*purchase.select(
                     purchase.party, Sum(purchase.amount),
                     Count(Literal('*')), Max(purchase.date),
-                    where=reduce_ids(purchase.party, sub_ids),
+                    where=purchase.party.in_(sub_ids),
                     group_by=[purchase.party]))
             for party_id, amount, count, last in cursor:
                 # SQLite returns aggregates untyped.
@@ -207,10 +206,10 @@ class Party(metaclass=PoolMeta):
         interaction = Interaction.__table__()
         cursor = Transaction().connection.cursor()
         result = {p.id: None for p in parties}
-        for sub_ids in grouped_slice([p.id for p in parties]):
+        for sub_ids in id_slices([p.id for p in parties]):
             cursor.execute(*interaction.select(
                     interaction.party, Max(interaction.date),
-                    where=reduce_ids(interaction.party, sub_ids),
+                    where=interaction.party.in_(sub_ids),
                     group_by=[interaction.party]))
             for party_id, date in cursor:
                 if isinstance(date, str):
@@ -329,10 +328,10 @@ class Party(metaclass=PoolMeta):
             (has_invalid, 'invalid'),
             else_='ok')
         ids = list(map(int, parties))
-        for sub_ids in grouped_slice(ids):
+        for sub_ids in id_slices(ids):
             cursor.execute(*party.update(
                     [party.data_quality], [state],
-                    where=reduce_ids(party.id, sub_ids)))
+                    where=party.id.in_(sub_ids)))
         # The UPDATE bypasses the ORM: drop the records it made stale.
         for cache in transaction.cache.values():
             if cls.__name__ in cache:
