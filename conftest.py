@@ -18,6 +18,7 @@ import hashlib
 import importlib
 import os
 import shutil
+import time
 import unittest
 from pathlib import Path
 
@@ -60,9 +61,11 @@ def _set_test_environment():
     base = ROOT / 'var' / 'test-cache'
     cache = base / _addons_digest()
     if base.is_dir():
-        # caches of older sources are of no more use
+        # caches of older sources are of no more use; keep those of the last
+        # day, another pytest run may be using one
         for old in base.iterdir():
-            if old != cache and old.is_dir():
+            if (old != cache and old.is_dir()
+                    and time.time() - old.stat().st_mtime > 24 * 60 * 60):
                 shutil.rmtree(old, ignore_errors=True)
     cache.mkdir(parents=True, exist_ok=True)
     os.environ['DB_CACHE'] = str(cache)
