@@ -2,6 +2,7 @@
 # this repository contains the full copyright notices and license terms.
 "Selections and helpers shared by several CRM models."
 from trytond import backend
+from trytond.pool import Pool
 from trytond.tools import grouped_slice
 
 CHANNELS = [
@@ -42,3 +43,19 @@ def id_slices(ids):
     "Lists of ids small enough for one SQL IN clause of the database."
     # Two IN clauses of the same slice may share a query (duplicate scan).
     return map(list, grouped_slice(ids, backend.MAX_QUERY_PARAMS // 4))
+
+
+class OriginMixin:
+    "A model whose records may come from documents of other modules."
+    __slots__ = ()
+
+    @classmethod
+    def _get_origins(cls):
+        "Model names of the origins; modules extend the list."
+        return []
+
+    @classmethod
+    def get_origins(cls):
+        IrModel = Pool().get('ir.model')
+        return [(None, '')] + [
+            (m, IrModel.get_name(m)) for m in cls._get_origins()]

@@ -14,6 +14,7 @@ from trytond.wizard import StateAction, StateTransition, Wizard
 from .common import id_slices
 from .engine.dedup import match_score
 
+
 class Duplicate(Workflow, ModelSQL, ModelView):
     __name__ = 'crm.duplicate'
     __string__ = "Possible Duplicate"
@@ -200,6 +201,7 @@ class Duplicate(Workflow, ModelSQL, ModelView):
     def scan_all(cls):
         "Cron entry point: scan every active customer."
         cls.detect()
+
 
 class DuplicateScan(Wizard):
     __name__ = 'crm.duplicate.scan'

@@ -3,14 +3,13 @@
 import datetime as dt
 
 from trytond.model import Index, ModelSQL, ModelView, fields
-from trytond.pool import Pool
 from trytond.pyson import Bool, Eval
 from trytond.transaction import Transaction
 
-from .common import CHANNELS
+from .common import CHANNELS, OriginMixin
 
 
-class Interaction(ModelSQL, ModelView):
+class Interaction(OriginMixin, ModelSQL, ModelView):
     __name__ = 'crm.interaction'
     __string__ = "CRM Interaction"
     _rec_name = 'subject'
@@ -84,17 +83,6 @@ class Interaction(ModelSQL, ModelView):
     @staticmethod
     def default_follow_up_done():
         return False
-
-    @classmethod
-    def _get_origins(cls):
-        "Models an interaction may come from; other modules extend it."
-        return []
-
-    @classmethod
-    def get_origins(cls):
-        IrModel = Pool().get('ir.model')
-        return [(None, '')] + [
-            (m, IrModel.get_name(m)) for m in cls._get_origins()]
 
     @classmethod
     @ModelView.button

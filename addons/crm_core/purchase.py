@@ -6,11 +6,11 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
-from .common import PURCHASE_CHANNELS
+from .common import PURCHASE_CHANNELS, OriginMixin
 from .exceptions import PurchaseError
 
 
-class Purchase(ModelSQL, ModelView):
+class Purchase(OriginMixin, ModelSQL, ModelView):
     __name__ = 'crm.purchase'
     __string__ = "Customer Purchase"
 
@@ -72,17 +72,6 @@ class Purchase(ModelSQL, ModelView):
     @fields.depends('currency')
     def on_change_with_currency_digits(self, name=None):
         return self.currency.digits if self.currency else 2
-
-    @classmethod
-    def _get_origins(cls):
-        "Models a purchase may come from; other modules extend it."
-        return []
-
-    @classmethod
-    def get_origins(cls):
-        IrModel = Pool().get('ir.model')
-        return [(None, '')] + [
-            (m, IrModel.get_name(m)) for m in cls._get_origins()]
 
     @classmethod
     def validate_fields(cls, purchases, field_names):

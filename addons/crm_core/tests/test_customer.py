@@ -88,7 +88,8 @@ class CustomerTestCase(DBTestCase):
                 'occupation': "Engineer", 'industry': retail.id,
                 'birth_date': dt.date(1990, 5, 4)})
         changes = {c.field.name: c for c in customer.profile_changes}
-        self.assertEqual(set(changes), {'occupation', 'industry', 'birth_date'})
+        self.assertEqual(
+            set(changes), {'occupation', 'industry', 'birth_date'})
         self.assertEqual(
             (changes['occupation'].old_value, changes['occupation'].new_value),
             ("Teacher", "Engineer"))
@@ -126,7 +127,8 @@ class CustomerTestCase(DBTestCase):
         self.assertEqual(manual.value_tier, 'a')
         self.assertEqual(computed.segment, lost)
         self.assertFalse(computed.segment_manual)
-        self.assertIn('segment', {c.field.name for c in manual.profile_changes})
+        self.assertIn(
+            'segment', {c.field.name for c in manual.profile_changes})
 
     @with_transaction()
     def test_data_quality_flags(self):
@@ -360,4 +362,3 @@ class AccessTestCase(DBTestCase):
                 Interaction.create([values])
             with self.assertRaises(AccessError):
                 Interaction.search([])
-

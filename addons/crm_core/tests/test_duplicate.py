@@ -52,7 +52,8 @@ class DuplicateTestCase(DBTestCase):
         create_customer('A', ('mobile', '13812345678'), ('email', 'a@x.cn'))
         create_customer('B', ('mobile', '13812345678'), ('email', 'A@x.cn'))
         create_customer('C', ('mobile', '13812345678'))
-        by_pair = {(d.party.name, d.other.name): d for d in Duplicate.search([])}
+        by_pair = {
+            (d.party.name, d.other.name): d for d in Duplicate.search([])}
         self.assertEqual(by_pair['A', 'B'].reasons, ('email', 'phone'))
         self.assertGreater(by_pair['A', 'B'].score, by_pair['A', 'C'].score)
         self.assertEqual(len(by_pair), 3)

@@ -5,11 +5,13 @@ from trytond.modules.party.tests import PartyCheckReplaceMixin
 from trytond.tests.test_tryton import ModuleTestCase
 
 
-class CrmCoreTestCase(PartyCheckReplaceMixin, CompanyTestMixin, ModuleTestCase):
+class CrmCoreTestCase(
+        PartyCheckReplaceMixin, CompanyTestMixin, ModuleTestCase):
     module = 'crm_core'
 
 
-class CrmCoreSaleTestCase(PartyCheckReplaceMixin, CompanyTestMixin, ModuleTestCase):
+class CrmCoreSaleTestCase(
+        PartyCheckReplaceMixin, CompanyTestMixin, ModuleTestCase):
     module = 'crm_core'
     extras = ['sale']
 

@@ -28,7 +28,8 @@ class EraseTestCase(DBTestCase):
         with set_company(company):
             customer = create_customer(
                 '孙丽', ('mobile', '13955556666'), ('email', 'sun.li@x.cn'),
-                birth_date=dt.date(1985, 6, 1), id_number='110101198506011234',
+                birth_date=dt.date(1985, 6, 1),
+                id_number='110101198506011234',
                 occupation="Lawyer", income_band='high',
                 preferences="Likes sea view", wish_district="浦东")
             Party.write([customer], {'occupation': "Judge"})
@@ -36,7 +37,8 @@ class EraseTestCase(DBTestCase):
                         'subject': "Asked about 3-room flat in 浦东",
                         'notes': "Phone 13955556666", 'outcome': "Call back"}])
             Purchase.create([{'party': customer.id, 'quantity': 1,
-                        'amount': Decimal('8800'), 'date': dt.date(2025, 1, 1)}])
+                        'amount': Decimal('8800'),
+                        'date': dt.date(2025, 1, 1)}])
             Party.write([customer], {'active': False})
 
             with Transaction().set_context(
