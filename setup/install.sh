@@ -43,16 +43,28 @@ PY="$VENV/bin/python"
 # The stamp records what was installed; the step is skipped while the
 # requirement files, the addons' pyproject.toml and the set of addons are
 # unchanged and every addon is still importable as a Tryton module.
-mapfile -t ADDONS < <(for f in addons/*/pyproject.toml; do
-    [ -e "$f" ] && basename "$(dirname "$f")"; done)
+# An addon is installed once it has both pyproject.toml and tryton.cfg: trytond
+# reads tryton.cfg of every registered module, so one without it (still being
+# written) would break every other module.
+ADDONS=()
+for f in addons/*/pyproject.toml; do
+    [ -e "$f" ] || continue
+    m=$(basename "$(dirname "$f")")
+    if [ -f "addons/$m/tryton.cfg" ]; then
+        ADDONS+=("$m")
+    else
+        say "skipping addons/$m: no tryton.cfg yet"
+    fi
+done
 stamp_file=var/.install-python.stamp
 stamp=$( { cat requirements.txt requirements-test.txt \
     setup/requirements-postgresql.txt;
-    for m in "${ADDONS[@]}"; do echo "$m"; cat "addons/$m/pyproject.toml"; done
+    for m in "${ADDONS[@]+"${ADDONS[@]}"}"; do
+        echo "$m"; cat "addons/$m/pyproject.toml"; done
     } | sha256sum | cut -d' ' -f1)
 
 addons_registered() {
-    "$PY" - "${ADDONS[@]}" <<'EOF'
+    "$PY" - "${ADDONS[@]+"${ADDONS[@]}"}" <<'EOF'
 import sys
 from importlib.metadata import entry_points
 names = {e.name for e in entry_points(group='trytond.modules')}

@@ -52,6 +52,10 @@ done
 
 say() { printf '==> %s\n' "$*"; }
 VENV="$ROOT/.venv"
+# bring .venv, the addons and sao up to date (about a second when they are)
+if [ "${ECRM_SKIP_INSTALL:-0}" != 1 ]; then
+    ./setup/install.sh
+fi
 if [ ! -x "$VENV/bin/trytond-admin" ]; then
     echo "run.sh: .venv is missing; run ./setup/install.sh first" >&2
     exit 1
