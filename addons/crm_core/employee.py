@@ -69,3 +69,19 @@ class Employee(metaclass=PoolMeta):
             party, party.owner, party.create_date, employees,
             dt.datetime.combine(start, dt.time()),
             dt.datetime.combine(end, dt.time()))
+
+    @classmethod
+    def drill_down_crm_metric(cls, code, employee, start, end):
+        """(model name, domain) of the records behind a metric value, so
+        that a KPI figure can be opened as a list."""
+        start = dt.datetime.combine(start, dt.time())
+        end = dt.datetime.combine(end, dt.time())
+        if code == 'crm_interactions_logged':
+            return ('crm.interaction', [
+                    ('employee', '=', employee.id),
+                    ('date', '>=', start), ('date', '<', end)])
+        if code == 'crm_customers_acquired':
+            return ('party.party', [
+                    ('owner', '=', employee.id),
+                    ('create_date', '>=', start), ('create_date', '<', end)])
+        raise KeyError(code)

@@ -276,6 +276,12 @@ class CustomerTestCase(DBTestCase):
                         'date': dt.datetime(2026, 3, d, 10)}
                     for s, e, d in [
                         ('a', alice, 1), ('b', alice, 31), ('c', bob, 2)]])
+            model, domain = Employee.drill_down_crm_metric(
+                'crm_interactions_logged', alice,
+                dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+            self.assertEqual(model, 'crm.interaction')
+            self.assertEqual(
+                {i.subject for i in Interaction.search(domain)}, {'a'})
             codes = dict(Employee.crm_metrics())
             self.assertIn('crm_interactions_logged', codes)
             self.assertEqual(
