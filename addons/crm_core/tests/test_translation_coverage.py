@@ -7,6 +7,10 @@ and fuzzy entries are ignored at run time, so crm_core completes them in
 ``locale/override/zh_CN.po``.  This test loads zh_CN the way
 ``trytond-admin -l zh_CN`` does and lists every source string of those
 modules that still has no translated, non-fuzzy value.
+
+It also checks that every user-visible string of crm_core itself (fields,
+help, selections, views, buttons, menus, actions, messages, groups, model
+names) has a zh_CN value in ``locale/zh_CN.po``.
 """
 import os
 import unittest
@@ -101,10 +105,11 @@ def sources(modules=MODULES):
     return result
 
 
-def untranslated(sources, language=LANGUAGE):
+def untranslated(sources, language=LANGUAGE, own=False):
     """Return the sources without a translated, non-fuzzy value
 
-    Each is returned with the existing translation of its module (or None)
+    Each is returned with the existing translation of its module (or None).
+    With own, only a translation of the source's module counts.
     """
     pool = Pool()
     Translation = pool.get('ir.translation')
@@ -119,7 +124,7 @@ def untranslated(sources, language=LANGUAGE):
             key = (translation.type, translation.name, translation.res_id,
                 translation.src)
         if translation.value and not translation.fuzzy:
-            translated.add(key)
+            translated.add(key + ((translation.module,) if own else ()))
         existing.setdefault(key + (translation.module,), translation)
     result = []
     for source in sorted(sources):
@@ -127,7 +132,7 @@ def untranslated(sources, language=LANGUAGE):
             key = (source.type, source.name, source.res_id)
         else:
             key = (source.type, source.name, source.res_id, source.src)
-        if key not in translated:
+        if key + ((source.module,) if own else ()) not in translated:
             result.append((source, existing.get(key + (source.module,))))
     return result
 
@@ -149,8 +154,26 @@ def describe(source, existing):
     return line
 
 
+def check_crm_core_translated(test):
+    "Fail test if a string of crm_core has no zh_CN value in its po file"
+    pool = Pool()
+    Menu = pool.get('ir.ui.menu')
+    ModelData = pool.get('ir.model.data')
+    load_language()
+
+    missing = untranslated(sources(('crm_core',)), own=True)
+    if missing:
+        test.fail('%d strings without %s translation in '
+            'crm_core/locale/%s.po:\n%s' % (
+                len(missing), LANGUAGE, LANGUAGE,
+                '\n'.join(describe(*m) for m in missing)))
+    with Transaction().set_context(language=LANGUAGE):
+        menu = Menu(ModelData.get_id('crm_core', 'menu_customer'))
+        test.assertNotEqual(menu.name, 'Customers')
+
+
 class TranslationCoverageTestCase(unittest.TestCase):
-    "Test zh_CN coverage of the party, company, country, currency screens"
+    "Test zh_CN coverage of crm_core and of the screens it builds on"
 
     @classmethod
     def setUpClass(cls):
@@ -182,6 +205,19 @@ class TranslationCoverageTestCase(unittest.TestCase):
             self.assertNotEqual(menu.name, 'Identifiers')
 
     @with_transaction()
+    def test_crm_core_translated(self):
+        "Test every string of crm_core has a zh_CN translation of its own"
+        check_crm_core_translated(self)
+
+    @with_transaction()
+    def test_crm_core_sources_found(self):
+        "Test the scan finds the strings of crm_core of every kind"
+        found = {s.type for s in sources(('crm_core',))}
+        self.assertGreaterEqual(found, {
+                'field', 'help', 'selection', 'model', 'view',
+                'wizard_button'})
+
+    @with_transaction()
     def test_sources_found(self):
         "Test the scan finds the strings of every kind"
         found = {(s.module, s.type) for s in sources()}
@@ -191,3 +227,23 @@ class TranslationCoverageTestCase(unittest.TestCase):
         for key in [('party', 'view'), ('party', 'selection'),
                 ('party', 'wizard_button'), ('company', 'report')]:
             self.assertIn(key, found)
+
+
+class TranslationCoverageSaleTestCase(unittest.TestCase):
+    "Test zh_CN coverage of crm_core with sale (its extras) active"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['crm_core', 'sale'])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction()
+    def test_crm_core_translated(self):
+        "Test every string of crm_core and its sale extras is translated"
+        check_crm_core_translated(self)
