@@ -43,7 +43,7 @@ class Employee(metaclass=PoolMeta):
         result = {e.id: 0 for e in employees}
         for sub_ids in id_slices([e.id for e in employees]):
             cursor.execute(*table.select(
-                    column, Count(Literal('*')),
+                    column, Count(table.id),
                     where=where & column.in_(sub_ids)
                     & (date_column >= start) & (date_column < end),
                     group_by=[column]))

@@ -183,7 +183,7 @@ class Party(metaclass=PoolMeta):
         for sub_ids in id_slices([p.id for p in parties]):
             cursor.execute(*purchase.select(
                     purchase.party, Sum(purchase.amount),
-                    Count(Literal('*')), Max(purchase.date),
+                    Count(purchase.id), Max(purchase.date),
                     where=purchase.party.in_(sub_ids),
                     group_by=[purchase.party]))
             for party_id, amount, count, last in cursor:
@@ -216,6 +216,14 @@ class Party(metaclass=PoolMeta):
                     date = dt.datetime.fromisoformat(date)
                 result[party_id] = date
         return result
+
+    @classmethod
+    def set_contact_mechanism(cls, parties, name, value):
+        # sao sends '' for the phone, mobile and email columns of the
+        # customer list with every new customer: only a value is a new
+        # contact mechanism (party refuses '' once the customer has one).
+        if value:
+            super().set_contact_mechanism(parties, name, value)
 
     @classmethod
     def search_rec_name(cls, name, clause):

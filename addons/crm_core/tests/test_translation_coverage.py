@@ -154,22 +154,31 @@ def describe(source, existing):
     return line
 
 
-def check_crm_core_translated(test):
-    "Fail test if a string of crm_core has no zh_CN value in its po file"
+def check_module_translated(test, module, menu_xml_id, english_name):
+    """Fail test if a string of module has no zh_CN value in its po file
+
+    Also check that the menu menu_xml_id of module, named english_name in
+    English, reads in zh_CN.
+    """
     pool = Pool()
     Menu = pool.get('ir.ui.menu')
     ModelData = pool.get('ir.model.data')
     load_language()
 
-    missing = untranslated(sources(('crm_core',)), own=True)
+    missing = untranslated(sources((module,)), own=True)
     if missing:
         test.fail('%d strings without %s translation in '
-            'crm_core/locale/%s.po:\n%s' % (
-                len(missing), LANGUAGE, LANGUAGE,
+            '%s/locale/%s.po:\n%s' % (
+                len(missing), LANGUAGE, module, LANGUAGE,
                 '\n'.join(describe(*m) for m in missing)))
     with Transaction().set_context(language=LANGUAGE):
-        menu = Menu(ModelData.get_id('crm_core', 'menu_customer'))
-        test.assertNotEqual(menu.name, 'Customers')
+        menu = Menu(ModelData.get_id(module, menu_xml_id))
+        test.assertNotEqual(menu.name, english_name)
+
+
+def check_crm_core_translated(test):
+    "Fail test if a string of crm_core has no zh_CN value in its po file"
+    check_module_translated(test, 'crm_core', 'menu_customer', 'Customers')
 
 
 class TranslationCoverageTestCase(unittest.TestCase):
