@@ -12,7 +12,8 @@ Idempotent: run it again and it only fills in what is missing.
   password is set only when the user is created.
 
     configure.py -c CONF [-c CONF2] -d ecrm --demo-password PASSWORD
-    configure.py -c CONF -d ecrm --demo-status    print "loaded" or "empty"
+    configure.py -c CONF -d ecrm --demo-status    print "loaded", "partial"
+                                                  or "empty"
 
 The environment (TRYTOND_<SECTION>__<OPTION>) overrides the files, as in
 setup/dbtool.py.  A JSON summary is printed on the last line.
@@ -147,7 +148,10 @@ def configure(database, demo_password):
         demo = User.search([('login', '=', DEMO_LOGIN)], limit=1)
         summary['demo_created'] = not demo
         if not demo:
-            language = Lang.search([('code', '=', DEMO_LANGUAGE)], limit=1)
+            language = Lang.search([
+                    ('code', '=', DEMO_LANGUAGE),
+                    ('translatable', '=', True),
+                    ], limit=1)
             demo, = User.create([{
                         'login': DEMO_LOGIN,
                         'name': DEMO_NAME,
@@ -164,26 +168,21 @@ def configure(database, demo_password):
 
 
 def demo_status(database):
-    """Return 'loaded' when the database holds parties besides the company
-    and the employees this script creates."""
+    """'loaded' when setup/demo_data.py completed (its note on the
+    company) or when the database holds customers of its own, 'partial'
+    when a demo load was interrupted (run demo_data.py again to finish
+    it), 'empty' otherwise."""
     from trytond.pool import Pool
     from trytond.transaction import Transaction
     pool = Pool(database)
     pool.init()
     with Transaction().start(database, 0, readonly=True):
         try:
-            Party = pool.get('party.party')
+            pool.get('party.party')
         except KeyError:
             return 'empty'
-        own = set()
-        for model in ['company.company', 'company.employee']:
-            try:
-                Model = pool.get(model)
-            except KeyError:
-                continue
-            own.update(r.party.id for r in Model.search([]))
-        others = Party.search([('id', 'not in', list(own))], limit=1)
-        return 'loaded' if others else 'empty'
+        from demo_data import status
+        return status()
 
 
 def main(argv=None):
