@@ -1,0 +1,60 @@
+# This file is part of eCRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""zh_CN coverage of crm_service's own strings (see crm_core's
+test_translation_coverage for how the strings are found)."""
+import unittest
+
+from trytond.modules.crm_core.tests.test_translation_coverage import (
+    check_module_translated, sources)
+from trytond.tests.test_tryton import (
+    activate_module, drop_db, with_transaction)
+
+
+class TranslationTestCase(unittest.TestCase):
+    "Test zh_CN coverage of crm_service"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['crm_service'])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction()
+    def test_crm_service_translated(self):
+        "Test every string of crm_service has a zh_CN translation of its own"
+        check_module_translated(self, 'crm_service', 'menu_ticket_form',
+            'Tickets')
+
+    @with_transaction()
+    def test_crm_service_sources_found(self):
+        "Test the scan finds the strings of crm_service of every kind"
+        found = {s.type for s in sources(('crm_service',))}
+        self.assertGreaterEqual(found, {
+                'field', 'help', 'selection', 'model', 'view',
+                'wizard_button'})
+
+
+class TranslationOpportunityTestCase(unittest.TestCase):
+    "Test zh_CN coverage of crm_service with sale_opportunity (its extras)"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['crm_service', 'sale_opportunity'])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction()
+    def test_crm_service_translated(self):
+        "Test every string of crm_service and its extras is translated"
+        check_module_translated(self, 'crm_service', 'menu_ticket_form',
+            'Tickets')
