@@ -9,6 +9,7 @@ from trytond.i18n import gettext
 from trytond.model import (
     Index, ModelSQL, ModelView, Workflow, fields)
 from trytond.modules.crm_core.common import CHANNELS, id_slices
+from trytond.modules.crm_core.engine import dedup
 from trytond.pool import Pool
 from trytond.pyson import Eval, If
 from trytond.transaction import Transaction, without_check_access
@@ -55,7 +56,9 @@ class Ticket(Workflow, ModelSQL, ModelView):
         context={'company': Eval('company', -1)}, depends={'company'},
         states={'readonly': _readonly_done})
     contact = fields.Char("Contact",
-        help="The phone or e-mail the customer used.")
+        help="The phone or e-mail the customer used.\n"
+        "Without a customer, the customer with this phone or e-mail is "
+        "taken, or a prospect is created.")
     type = fields.Selection(TICKET_TYPES, "Type", required=True,
         states={'readonly': _readonly_done})
     priority = fields.Selection(PRIORITIES, "Priority", required=True,
@@ -294,7 +297,45 @@ class Ticket(Workflow, ModelSQL, ModelView):
             values.setdefault('create_time', dt.datetime.now())
             if not values.get('number'):
                 values['number'] = Configuration(1).get_ticket_number()
+            if not values.get('party') and values.get('contact'):
+                values['party'] = cls.customer_of_contact(
+                    values['contact'], create=True).id
         return values
+
+    @fields.depends('contact', 'party')
+    def on_change_contact(self):
+        if self.contact and not self.party:
+            self.party = self.customer_of_contact(self.contact)
+
+    @classmethod
+    def customer_of_contact(cls, contact, create=False):
+        """The customer with the phone or e-mail, by crm_core's keys.
+
+        With create, a missing customer is created as a prospect.
+        """
+        pool = Pool()
+        Party = pool.get('party.party')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        type_ = 'email' if '@' in contact else 'mobile'
+        key = dedup.contact_key(type_, contact)
+        if key:
+            with without_check_access():
+                mechanisms = ContactMechanism.search([
+                        ('dedup_key', '=', key),
+                        ('party.active', '=', True),
+                        ], order=[('party', 'ASC')], limit=1)
+            if mechanisms:
+                return Party(mechanisms[0].party.id)
+        if not create:
+            return None
+        party, = Party.create([{
+                    'name': contact.strip(),
+                    'lifecycle_stage': 'prospect',
+                    'contact_mechanisms': [('create', [{
+                                    'type': type_ if key else 'other',
+                                    'value': contact.strip()}])],
+                    }])
+        return party
 
     @classmethod
     def on_modification(cls, mode, tickets, field_names=None):

@@ -108,6 +108,43 @@ class ServiceTestCase(TicketMixin, DBTestCase):
             self.assertEqual((first.agent, vip.agent), (None, None))
 
     @with_transaction()
+    def test_customer_found_by_contact_or_created(self):
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Party = pool.get('party.party')
+        company = create_company()
+        with set_company(company):
+            centre, queue, skill = create_centre(company)
+            known = create_customer('Known')
+            Party.write([known], {'contact_mechanisms': [('create', [
+                                {'type': 'mobile', 'value': '13800138000'},
+                                {'type': 'email', 'value': 'li@example.com'},
+                                ])]})
+            values = {'centre': queue.centre.id, 'queue': queue.id,
+                'subject': "Question", 'channel': 'phone'}
+            by_phone, by_email, new = Ticket.create([
+                    dict(values, contact='+86 138-0013-8000'),
+                    dict(values, contact='LI@Example.com', channel='email'),
+                    dict(values, contact='139 1111 2222'),
+                    ])
+            self.assertEqual(by_phone.party, known)
+            self.assertEqual(by_email.party, known)
+            self.assertNotEqual(new.party, known)
+            self.assertEqual(new.party.lifecycle_stage, 'prospect')
+            self.assertEqual(
+                [m.value for m in new.party.contact_mechanisms],
+                ['139 1111 2222'])
+            # the form proposes the customer without creating one
+            draft = Ticket(contact='13800138000')
+            draft.on_change_contact()
+            self.assertEqual(draft.party, known)
+            count = Party.search_count([])
+            draft = Ticket(contact='13700000000')
+            draft.on_change_contact()
+            self.assertIsNone(draft.party)
+            self.assertEqual(Party.search_count([]), count)
+
+    @with_transaction()
     def test_ticket_in_customer_timeline(self):
         company = create_company()
         with set_company(company):
