@@ -122,21 +122,25 @@ class Duplicate(Workflow, ModelSQL, ModelView):
                 & (pa.customer_type == 'organisation')
                 & (pb.customer_type == 'organisation')
                 & (pa.name_key != Null))
-            if sub_ids is not None:
-                key_where &= (a.party.in_(sub_ids)
-                    | b.party.in_(sub_ids))
-                name_where &= (pa.id.in_(sub_ids)
-                    | pb.id.in_(sub_ids))
+            if sub_ids is None:
+                key_join = a.party < b.party
+                name_join = pa.id < pb.id
+            else:
+                # start from the given parties, by the party and key
+                # indexes: a condition on either side would read every key
+                key_join = a.party != b.party
+                name_join = pa.id != pb.id
+                key_where &= a.party.in_(sub_ids)
+                name_where &= pa.id.in_(sub_ids)
             by_key = (a
-                .join(b, condition=(a.dedup_key == b.dedup_key)
-                    & (a.party < b.party))
+                .join(b, condition=(a.dedup_key == b.dedup_key) & key_join)
                 .join(pa, condition=pa.id == a.party)
                 .join(pb, condition=pb.id == b.party)
                 .select(a.party, b.party, a.dedup_key,
                     where=key_where))
             by_name = (pa
                 .join(pb, condition=(pa.name_key == pb.name_key)
-                    & (pa.id < pb.id))
+                    & name_join)
                 .select(pa.id, pb.id, Literal('n:'), where=name_where))
             return Union(by_key, by_name, all_=True)
 
@@ -146,7 +150,7 @@ class Duplicate(Workflow, ModelSQL, ModelView):
             cursor.execute(*queries(sub_ids))
             for party, other, key in cursor:
                 reason = {'p': 'phone', 'e': 'email', 'n': 'name'}[key[0]]
-                yield party, other, reason
+                yield min(party, other), max(party, other), reason
 
     @classmethod
     def detect(cls, parties=None):

@@ -85,6 +85,32 @@ class DuplicateTestCase(DBTestCase):
         self.assertEqual((duplicate.party, duplicate.other), (a, b))
 
     @with_transaction()
+    def test_detected_from_either_side_of_the_pair(self):
+        "The older record changes to match a newer one: same pair order"
+        pool = Pool()
+        Duplicate = pool.get('crm.duplicate')
+        ContactMechanism = pool.get('party.contact_mechanism')
+        Party = pool.get('party.party')
+        old = create_customer('Old', customer_type='organisation')
+        create_customer('Other', ('email', 'x@y.cn'))
+        new = create_customer('New', ('email', 'shop@example.cn'),
+            customer_type='organisation')
+        self.assertEqual(Duplicate.search([]), [])
+        ContactMechanism.create([{
+                    'party': old.id, 'type': 'email',
+                    'value': 'SHOP@example.cn'}])
+        duplicate, = Duplicate.search([])
+        self.assertEqual((duplicate.party, duplicate.other), (old, new))
+        self.assertEqual(duplicate.reasons, ('email',))
+
+        Duplicate.delete([duplicate])
+        ContactMechanism.delete(old.contact_mechanisms)
+        Party.write([old], {'name': 'New'})
+        duplicate, = Duplicate.search([])
+        self.assertEqual((duplicate.party, duplicate.other), (old, new))
+        self.assertEqual(duplicate.reasons, ('name',))
+
+    @with_transaction()
     def test_merge_moves_everything_to_kept_record(self):
         "Merging through party replace moves interactions and purchases"
         pool = Pool()
