@@ -3,13 +3,13 @@
 "Service metrics per employee (the crm_core extension point)."
 import datetime as dt
 
-from sql import Null
 from sql.aggregate import Avg, Count, Sum
-from sql.conditionals import Case
 
 from trytond.modules.crm_core.common import id_slices
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
+
+from .metrics import reopened, sla_met
 
 
 def _bounds(start, end):
@@ -82,11 +82,7 @@ class Employee(metaclass=PoolMeta):
     def compute_crm_metric_service_sla_compliance(
             cls, employees, start, end):
         def compliance(t):
-            met = Sum(Case((
-                        (t.resolution_deadline == Null)
-                        | (t.resolved_time <= t.resolution_deadline), 1),
-                    else_=0))
-            return met * 100.0 / Count(t.id)
+            return Sum(sla_met(t)) * 100.0 / Count(t.id)
         return cls._percent(cls._service_aggregate(
                 employees, start, end, compliance))
 
@@ -94,8 +90,7 @@ class Employee(metaclass=PoolMeta):
     def compute_crm_metric_service_reopen_rate(
             cls, employees, start, end):
         def rate(t):
-            return Sum(Case((t.reopen_count > 0, 1), else_=0)) * 100.0 / (
-                Count(t.id))
+            return Sum(reopened(t)) * 100.0 / Count(t.id)
         return cls._percent(cls._service_aggregate(
                 employees, start, end, rate))
 

@@ -454,7 +454,6 @@ class Ticket(Workflow, ModelSQL, ModelView):
     @classmethod
     def route(cls, tickets):
         "Assign new tickets to the best eligible agents, or let them wait."
-        Agent = Pool().get('crm.service.agent')
         tickets = [t for t in cls.browse(tickets)
             if t.state == 'new' and not t.agent]
         if not tickets:
@@ -462,14 +461,9 @@ class Ticket(Workflow, ModelSQL, ModelView):
         agents = cls._routing_agents({t.centre for t in tickets})
         choice = routing.assign(
             [t._routing_ticket() for t in tickets], agents)
-        now = dt.datetime.now()
-        by_agent = {}
-        for ticket in tickets:
-            agent_id = choice.get(ticket.id)
-            if agent_id is not None:
-                by_agent.setdefault(agent_id, []).append(ticket)
-        for agent_id, agent_tickets in by_agent.items():
-            cls._assign(agent_tickets, Agent(agent_id), now)
+        assigned = [t for t in tickets if t.id in choice]
+        if assigned:
+            cls._assign(assigned, choice, dt.datetime.now())
 
     @classmethod
     def route_waiting(cls, centres):
@@ -482,10 +476,21 @@ class Ticket(Workflow, ModelSQL, ModelView):
 
     @classmethod
     @Workflow.transition('assigned')
-    def _assign(cls, tickets, agent, now):
+    def _assign(cls, tickets, choice, now):
+        """Give the tickets to their agents of choice ({ticket id: agent
+        id}) in one write of the tickets and one of the agents."""
         Agent = Pool().get('crm.service.agent')
-        cls.write(tickets, {'agent': agent.id, 'assigned_time': now})
-        Agent.write([agent], {'idle_since': now})
+        if not tickets:
+            return
+        by_agent = {}
+        for ticket in tickets:
+            by_agent.setdefault(choice[ticket.id], []).append(ticket)
+        to_write = []
+        for agent_id, agent_tickets in by_agent.items():
+            to_write.extend((agent_tickets,
+                    {'agent': agent_id, 'assigned_time': now}))
+        cls.write(*to_write)
+        Agent.write(Agent.browse(list(by_agent)), {'idle_since': now})
 
     @classmethod
     @ModelView.button

@@ -356,6 +356,75 @@ class ServiceTestCase(TicketMixin, DBTestCase):
                 set(pool.get(model).search(domain)), set(tickets))
 
     @with_transaction()
+    def test_metrics_report_per_agent_and_queue(self):
+        "The period reports agree with the KPI figures and obey the period"
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Queue = pool.get('crm.service.queue')
+        Survey = pool.get('crm.ticket.survey')
+        AgentMetrics = pool.get('crm.service.metrics.agent')
+        QueueMetrics = pool.get('crm.service.metrics.queue')
+        company = create_company()
+        with set_company(company):
+            centre, rental, skill = create_centre(company)
+            repair, = Queue.copy([rental], {'name': "Repair"})
+            first = create_agent(centre, skill, "First", capacity=5)
+            second = create_agent(centre, skill, "Second", capacity=5,
+                presence='away')
+            customer = create_customer('A')
+            on_time = [self.ticket(rental, customer) for _ in range(2)]
+            late = self.ticket(repair, customer)
+            self.assertEqual({t.agent for t in on_time + [late]}, {first})
+            Ticket.write([late], {'resolution_deadline':
+                    dt.datetime.now() - dt.timedelta(hours=1)})
+            Ticket.write(on_time + [late], {'resolution': "Done"})
+            Ticket.resolve(on_time + [late])
+            Survey.create([{'ticket': on_time[0].id, 'score': 5},
+                    {'ticket': late.id, 'score': 2}])
+
+            today = dt.date.today()
+            with Transaction().set_context(
+                    from_date=today, to_date=today):
+                agents = {m.agent: m for m in AgentMetrics.search([])}
+                queues = {m.queue: m for m in QueueMetrics.search([])}
+            self.assertEqual(set(agents), {first, second})
+            self.assertEqual(agents[first].employee, first.employee)
+            self.assertEqual(agents[first].handled, 3)
+            self.assertAlmostEqual(
+                agents[first].sla_compliance, 200 / 3, places=3)
+            self.assertEqual(agents[first].surveys, 2)
+            self.assertEqual(agents[first].csat, 3.5)
+            self.assertEqual(agents[first].reopen_rate, 0)
+            self.assertEqual(
+                (agents[second].handled, agents[second].surveys), (0, 0))
+            self.assertIsNone(agents[second].csat)
+            self.assertEqual(
+                (queues[rental].handled, queues[rental].sla_compliance,
+                    queues[rental].csat), (2, 100, 5))
+            self.assertEqual(
+                (queues[repair].handled, queues[repair].sla_compliance,
+                    queues[repair].csat), (1, 0, 2))
+
+            # the same figures as the KPI extension point
+            Employee = pool.get('company.employee')
+            period = (today, today + dt.timedelta(days=1))
+            self.assertEqual(Employee.compute_crm_metric(
+                    'service_sla_compliance', [first.employee], *period),
+                {first.employee.id: round(200 / 3, 2)})
+
+            # a period without work, and another centre
+            yesterday = today - dt.timedelta(days=1)
+            with Transaction().set_context(
+                    from_date=yesterday, to_date=yesterday):
+                self.assertEqual(
+                    {m.handled for m in AgentMetrics.search([])}, {0})
+            other, other_queue, _ = create_centre(company)
+            with Transaction().set_context(centre=other.id):
+                self.assertEqual(
+                    [m.queue for m in QueueMetrics.search([])],
+                    [other_queue])
+
+    @with_transaction()
     def test_callback_campaign(self):
         pool = Pool()
         Campaign = pool.get('crm.callback.campaign')
