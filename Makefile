@@ -3,9 +3,12 @@ SHELL := /bin/bash
 PYTHON ?= .venv/bin/python
 # extra pytest arguments, e.g. make test PYTEST_ARGS="-k duplicate -x"
 PYTEST_ARGS ?=
+# bench/run.py arguments, e.g. make bench BENCH_ARGS="--customers 5000"
+BENCH_ARGS ?=
 TEST_PATHS = $(wildcard addons/*/tests tests)
 
-.PHONY: help install run test test-sqlite test-postgresql test-clean clean
+.PHONY: help install run test test-sqlite test-postgresql test-clean clean \
+	bench
 
 help:
 	@echo "make install          install or update .venv, the addons and sao (setup/install.sh)"
@@ -14,6 +17,8 @@ help:
 	@echo "                      TRYTOND_DATABASE__URI names a PostgreSQL server)"
 	@echo "make test-postgresql  the same on PostgreSQL; needs TRYTOND_DATABASE__URI=postgresql://..."
 	@echo "make test-clean       forget cached test databases (var/test-cache)"
+	@echo "make bench            benchmarks on SQLite and PostgreSQL, 100,000 customers;"
+	@echo "                      writes bench/results/*.json (bench/README.md)"
 
 install:
 	./setup/install.sh
@@ -35,6 +40,9 @@ test-postgresql: | $(PYTHON)
 	  *) echo "make test-postgresql: set TRYTOND_DATABASE__URI=postgresql://USER[:PASSWORD]@HOST:PORT/" >&2; exit 2 ;; \
 	esac
 	$(PYTHON) -m pytest $(TEST_PATHS) $(PYTEST_ARGS)
+
+bench: | $(PYTHON)
+	$(PYTHON) bench/run.py $(BENCH_ARGS)
 
 test-clean:
 	rm -rf var/test-cache

@@ -1,0 +1,169 @@
+"""Run the eCRM benchmarks and write bench/results/<task>.json.
+
+    python bench/run.py [--database sqlite,postgresql] [--tasks T1,T2]
+                        [--customers N] [--tickets N] [--articles N]
+                        [--pg-uri postgresql://USER@HOST:PORT/]
+
+For each database, each group of tasks below gets a new throw-away
+database with its module activated, runs its tasks in order, and the
+database is dropped: crm_core for core_bulk_create (which leaves its
+customers in it) then core_duplicate_scan over them; crm_service for
+service_routing; crm_service again for service_kb_match.  A task whose
+group's first task is not run builds its own database and data.  Each
+task runs in a process of its own (trytond serves one backend per
+process).
+
+service_kb_match compares with scikit-learn: bench/requirements.txt is
+installed into this Python first when its pins are not met.
+
+PostgreSQL runs on the server of --pg-uri or TRYTOND_DATABASE__URI; with
+neither, on a throw-away cluster (bench/pg_cluster.py) stopped at the end.
+"""
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+import common  # noqa: E402
+import pg_cluster  # noqa: E402
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REQUIREMENTS = os.path.join(HERE, 'requirements.txt')
+# the module to activate and the tasks sharing its database, in order
+GROUPS = [
+    ('crm_core', ['core_bulk_create', 'core_duplicate_scan']),
+    ('crm_service', ['service_routing']),
+    ('crm_service', ['service_kb_match']),
+    ]
+TASKS = [t for _, tasks in GROUPS for t in tasks]
+
+
+def task_args(task, options):
+    "The size options of a task."
+    if task.startswith('core_'):
+        return ['--customers', str(options.customers),
+            '--batch', str(options.batch)]
+    if task == 'service_routing':
+        return ['--tickets', str(options.tickets),
+            '--agents', str(options.agents), '--queues', str(options.queues)]
+    if task == 'service_kb_match':
+        return ['--articles', str(options.articles),
+            '--queries', str(options.queries)]
+    return []
+
+
+def run_task(task, database_args, options):
+    subprocess.run([sys.executable, os.path.join(HERE, task + '.py'),
+            *database_args, *task_args(task, options)]
+        + (['--no-write'] if options.no_write else []),
+        check=True)
+
+
+def run_tasks(backend, uri, options):
+    """Per group of tasks: create the database, run the tasks on it, drop
+    it."""
+    for module, tasks in GROUPS:
+        selected = [t for t in tasks if t in options.tasks]
+        if not selected:
+            continue
+        if selected[0] != tasks[0]:
+            # without the task that fills it, each builds its own
+            for task in selected:
+                common.progress('%s: %s on its own database' % (
+                        backend, task))
+                run_task(task, ['--database', backend]
+                    + (['--pg-uri', uri] if uri else []), options)
+            continue
+        database = common.BenchDatabase(backend, uri, modules=[module])
+        common.progress('%s: activating %s in %s' % (
+                backend, module, database.name))
+        database.create()
+        try:
+            for task in selected:
+                common.progress('%s: %s' % (backend, task))
+                run_task(task, database.args(), options)
+        finally:
+            database.drop()
+
+
+def ensure_requirements():
+    "Install bench/requirements.txt unless its pins are met already."
+    from importlib import metadata
+    unmet = []
+    with open(REQUIREMENTS) as file:
+        for line in file:
+            requirement = line.split('#')[0].strip()
+            if not requirement:
+                continue
+            name, _, version = requirement.partition('==')
+            try:
+                if metadata.version(name) != version:
+                    unmet.append(requirement)
+            except metadata.PackageNotFoundError:
+                unmet.append(requirement)
+    if unmet:
+        common.progress('installing %s' % ', '.join(unmet))
+        subprocess.run([sys.executable, '-m', 'pip', 'install', '--quiet',
+                '-r', REQUIREMENTS], check=True)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--database', default='sqlite,postgresql',
+        help="comma-separated: sqlite, postgresql")
+    parser.add_argument('--tasks', default=','.join(TASKS),
+        help="comma-separated, of: %s (default: all)" % ', '.join(TASKS))
+    parser.add_argument('--customers', type=int, default=100000,
+        help="core_*: demo customers")
+    parser.add_argument('--batch', type=int, default=1000,
+        help="core_*: customers per transaction")
+    parser.add_argument('--tickets', type=int, default=10000,
+        help="service_routing: incoming tickets")
+    parser.add_argument('--agents', type=int, default=200,
+        help="service_routing: agents")
+    parser.add_argument('--queues', type=int, default=20,
+        help="service_routing: queues")
+    parser.add_argument('--articles', type=int, default=5000,
+        help="service_kb_match: standard answers")
+    parser.add_argument('--queries', type=int, default=1000,
+        help="service_kb_match: ticket texts matched")
+    parser.add_argument('--pg-uri',
+        default=os.environ.get('TRYTOND_DATABASE__URI', ''),
+        help="PostgreSQL server (default: $TRYTOND_DATABASE__URI, else a "
+        "throw-away cluster)")
+    parser.add_argument('--no-write', action='store_true',
+        help="print the results, leave bench/results alone")
+    options = parser.parse_args(argv)
+    backends = [b.strip() for b in options.database.split(',') if b.strip()]
+    unknown = set(backends) - {'sqlite', 'postgresql'}
+    if unknown:
+        parser.error('unknown database: %s' % ', '.join(sorted(unknown)))
+    options.tasks = [t.strip() for t in options.tasks.split(',')
+        if t.strip()]
+    unknown = set(options.tasks) - set(TASKS)
+    if unknown:
+        parser.error('unknown task: %s' % ', '.join(sorted(unknown)))
+    if 'service_kb_match' in options.tasks:
+        ensure_requirements()
+    # stop the throw-away cluster and drop the databases when killed
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    started = time.perf_counter()
+    for backend in backends:
+        if backend == 'sqlite':
+            run_tasks('sqlite', '', options)
+        elif options.pg_uri.startswith('postgresql://'):
+            run_tasks('postgresql', options.pg_uri, options)
+        else:
+            common.progress('starting a throw-away PostgreSQL cluster')
+            with pg_cluster.cluster() as uri:
+                run_tasks('postgresql', uri, options)
+    common.progress('all done in %.0f s' % (time.perf_counter() - started))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
