@@ -2,13 +2,18 @@
 # this repository contains the full copyright notices and license terms.
 """Fixtures of the cross-module tests under tests/.
 
-``trytond_server``: one real trytond (see server.py) for the whole pytest
-session, shared by test_xmlrpc.py and test_browser.py.  The report of a
-failed test that used it ends with the last lines of the server log.
+``trytond_server``: one real trytond (see server.py) with crm_core for the
+whole pytest session, shared by test_xmlrpc.py and test_browser.py;
+``service_server``: another with crm_service, shared by
+test_xmlrpc_service.py and test_browser_service.py.  Each is prepared the
+first time a test asks for it.  The report of a failed test that used one
+ends with the last lines of its server log.
 """
 import pytest
 
 from server import running_server
+
+SERVERS = ['trytond_server', 'service_server']
 
 
 @pytest.hookimpl(wrapper=True)
@@ -16,14 +21,22 @@ def pytest_runtest_makereport(item, call):
     report = yield
     # test_browser.py's page fixture looks at item.rep_call
     setattr(item, 'rep_' + report.when, report)
-    server = getattr(item, 'funcargs', {}).get('trytond_server')
-    if report.failed and server is not None:
-        report.sections.append(
-            ('trytond server log (last lines)', server.log_tail()))
+    funcargs = getattr(item, 'funcargs', {})
+    for name in SERVERS:
+        server = funcargs.get(name)
+        if report.failed and server is not None:
+            report.sections.append(
+                (f'{name} log (last lines)', server.log_tail()))
     return report
 
 
 @pytest.fixture(scope='session')
 def trytond_server():
     with running_server() as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def service_server():
+    with running_server(modules=('crm_service',)) as server:
         yield server

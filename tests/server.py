@@ -19,6 +19,10 @@
 
 Every step has a time limit; a failing step raises ``ServerError`` with the
 end of its output or of the server log.
+
+``Server.command()`` runs another program against the same database and
+configuration, as a second process of the deployment would (e.g.
+``trytond-cron --once``).
 """
 import base64
 import ctypes
@@ -32,7 +36,8 @@ import tempfile
 import time
 import xmlrpc.client
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +59,16 @@ class ServerError(Exception):
     pass
 
 
+class _Unmarshaller(xmlrpc.client.Unmarshaller):
+    "Also reads the <bigdecimal> of trytond's Numeric fields."
+    dispatch = dict(xmlrpc.client.Unmarshaller.dispatch)
+
+    def end_bigdecimal(self, data):
+        self.append(Decimal(data))
+        self._value = 0
+    dispatch['bigdecimal'] = end_bigdecimal
+
+
 class _Transport(xmlrpc.client.Transport):
 
     def __init__(self, timeout, authorization=None):
@@ -70,6 +85,12 @@ class _Transport(xmlrpc.client.Transport):
         if self._authorization:
             headers = [*headers, ('Authorization', self._authorization)]
         super().send_headers(connection, headers)
+
+    def getparser(self):
+        unmarshaller = _Unmarshaller(
+            use_datetime=self._use_datetime,
+            use_builtin_types=self._use_builtin_types)
+        return xmlrpc.client.ExpatParser(unmarshaller), unmarshaller
 
 
 def proxy(url, timeout=RPC_TIMEOUT, authorization=None):
@@ -124,6 +145,8 @@ class Server:
     admin_password: str = ADMIN_PASSWORD
     demo_login: str = DEMO_LOGIN
     demo_password: str = DEMO_PASSWORD
+    config: Path | None = None
+    environ: dict = field(default_factory=dict, repr=False)
 
     @property
     def rpc_url(self):
@@ -138,6 +161,12 @@ class Server:
 
     def admin(self, **context):
         return self.client('admin', self.admin_password, **context)
+
+    def command(self, *cmd, timeout=RPC_TIMEOUT):
+        """Run cmd with the server's environment, e.g.
+        (BIN / 'trytond-cron', '-c', server.config, '-d', server.database,
+        '--once'); return its output, raise ServerError if it fails."""
+        return _run(cmd, self.environ, timeout=timeout)
 
     def log_tail(self, lines=60):
         try:
@@ -303,6 +332,7 @@ def running_server(modules=('crm_core',), languages=('zh_CN',)):
         passfile = tmp / 'admin-password'
         passfile.write_text(ADMIN_PASSWORD + '\n')
         env = _environ(passfile)
+        server.config, server.environ = config, env
         dbtool = [sys.executable, ROOT / 'setup' / 'dbtool.py', '-c', config]
         process = None
         try:

@@ -119,7 +119,8 @@ class Ticket(Workflow, ModelSQL, ModelView):
     customer_segment = fields.Function(
         fields.Many2One('crm.segment', "Segment"), 'get_customer_card')
     customer_value_tier = fields.Function(
-        fields.Char("Value Tier"), 'get_customer_card')
+        fields.Selection('get_value_tiers', "Value Tier"),
+        'get_customer_card')
     customer_lifecycle = fields.Function(
         fields.Char("Lifecycle Stage"), 'get_customer_card')
     customer_purchase_amount = fields.Function(
@@ -275,6 +276,12 @@ class Ticket(Workflow, ModelSQL, ModelView):
             for name in names:
                 result[name][ticket.id] = card.get(name)
         return result
+
+    @classmethod
+    def get_value_tiers(cls):
+        "crm_core's value tiers, with their labels in the user's language"
+        Party = Pool().get('party.party')
+        return Party.fields_get(['value_tier'])['value_tier']['selection']
 
     @classmethod
     def get_suggested_articles(cls, tickets, name):
