@@ -13,9 +13,10 @@ then the customers in batches of --batch, each batch with its contact
 persons, addresses, phones and e-mails, purchases (crm.purchase, external
 id DEMO-<customer>-<line>), interactions and lifecycle history, committed
 as one transaction.  crm_core flags invalid contacts and records possible
-duplicates as the customers are created; a last scan and a note on the
-company ("eCRM demo data: ...", see setup/configure.py --demo-status)
-close the load.
+duplicates as the customers are created; a last scan, the HR demo of
+setup/demo_hr.py when crm_hr is activated and a note on the company
+("eCRM demo data: ...", see setup/configure.py --demo-status) close the
+load.
 
 Restartable and idempotent: everything is keyed by its code (customer n
 is the party with code DEMO-<n>), so a run after a crash continues where
@@ -39,6 +40,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import demo_names as N  # noqa: E402
 from dbtool import load_config  # noqa: E402
 from demo_gen import Generator  # noqa: E402
+from demo_hr import load_hr  # noqa: E402
 
 CODE_PREFIX = 'DEMO-'
 CUSTOMER_CODE = CODE_PREFIX + '%07d'
@@ -461,6 +463,7 @@ class Loader:
                     ('code', 'like', CODE_PREFIX + '%'),
                     ('data_quality', '=', 'invalid')]),
             }
+        totals['assessments'] = load_hr(self, dt.date.today())
         generator = self.generator
         message = (f"{MARKER}: {totals['customers']} customers "
             f"(seed {generator.seed}, {generator.start_date} to "
