@@ -131,8 +131,8 @@ class TrainingCompletion(_Report):
             Literal(0).as_('create_uid'), Literal(None).as_('create_date'),
             Literal(0).as_('write_uid'), Literal(None).as_('write_date'),
             Min(employee.company).as_('company'), employee.department,
-            Count(Literal('*')).as_('required'), done.as_('completed'),
-            (done * 100.0 / Count(Literal('*'))).as_('completion'),
+            Count(required.course).as_('required'), done.as_('completed'),
+            (done * 100.0 / Count(required.course)).as_('completion'),
             where=cls._company_where(employee)
             & (Coalesce(employee.end_date, CurrentDate()) >= CurrentDate()),
             group_by=[employee.department])
