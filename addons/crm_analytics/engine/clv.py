@@ -218,8 +218,15 @@ def _expected_purchases(params, t, x, T, alive):
     z = t / (alpha + T + t)
     # Euler's transformation of the paper's 2F1(r+x, b+x; a+b+x-1; z)
     # (1-z)^(r+x): its parameters stay small for large x.
-    tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(
-        a + b - 1 - r, a - 1, a + b + x - 1, z)
+    with np.errstate(invalid='ignore', over='ignore', under='ignore'):
+        tail = np.exp((a - 1) * np.log1p(-z)) * hyp2f1(
+            a + b - 1 - r, a - 1, a + b + x - 1, z)
+        lost = ~np.isfinite(tail)
+        if lost.any():
+            # With large a and b (a dropout rate the same for everyone)
+            # that form is 0 * inf; the paper's own form stays finite.
+            tail = np.where(lost, np.exp((r + x) * np.log1p(-z)) * hyp2f1(
+                    r + x, b + x, a + b + x - 1, z), tail)
     return (a + b + x - 1) / (a - 1) * (1 - tail) * alive
 
 

@@ -98,6 +98,14 @@ def fm_score(f, m):
     return (np.asarray(f) + np.asarray(m) + 1) // 2
 
 
+class MappingError(ValueError):
+    "kind: 'name', 'range', 'hidden' or 'gap'; rule: its index or None"
+
+    def __init__(self, message, kind, rule=None, r=None, fm=None):
+        super().__init__(message)
+        self.kind, self.rule, self.r, self.fm = kind, rule, r, fm
+
+
 def validate_mapping(mapping):
     """Raise ValueError unless every (R, FM) cell is matched by a rule and
     every rule wins at least one cell; return the 5x5 table of rule indexes
@@ -113,21 +121,25 @@ def validate_mapping(mapping):
     for index, rule in enumerate(mapping):
         name, (r_low, r_high), (fm_low, fm_high) = rule
         if not name or not isinstance(name, str):
-            raise ValueError(f"RFM mapping rule {index} has no name")
+            raise MappingError(
+                f"RFM mapping rule {index} has no name", 'name', index)
         if not (1 <= r_low <= r_high <= SCORES
                 and 1 <= fm_low <= fm_high <= SCORES):
-            raise ValueError(f"RFM mapping rule {name!r} has bad ranges")
+            raise MappingError(
+                f"RFM mapping rule {name!r} has bad ranges", 'range', index)
         cells = table[r_low - 1:r_high, fm_low - 1:fm_high]
         free = cells == -1
         if not free.any():
-            raise ValueError(
-                f"RFM mapping rule {name!r} is hidden by earlier rules")
+            raise MappingError(
+                f"RFM mapping rule {name!r} is hidden by earlier rules",
+                'hidden', index)
         cells[free] = index
     gaps = np.argwhere(table == -1)
     if len(gaps):
         r, fm = gaps[0] + 1
-        raise ValueError(
-            f"RFM mapping leaves R={r}, FM={fm} without segment")
+        raise MappingError(
+            f"RFM mapping leaves R={r}, FM={fm} without segment", 'gap',
+            r=int(r), fm=int(fm))
     return table
 
 

@@ -393,6 +393,20 @@ class BgNbdTestCase(unittest.TestCase):
         self.assertLess(abs(simulated.mean() - new),
             4 * simulated.std() / math.sqrt(n))
 
+    def test_large_a_and_b_calibrated(self):
+        # a, b in the hundred thousands (one dropout rate for everyone, as
+        # fitted on data with little churn): the transformed 2F1 is
+        # 0 * inf there; the predictions stay finite and calibrated.
+        params = clv.BgNbdParams(r=0.36, alpha=10.7, a=1.5e4, b=4.1e5)
+        rng = np.random.default_rng(11)
+        T = rng.uniform(200, 1000, 20000)
+        x, t_x, _, later = simulate_bgnbd(rng, params, T, horizon=90.0)
+        predicted = clv.expected_purchases(params, 90.0, x, t_x, T)
+        self.assertTrue(np.isfinite(predicted).all())
+        error = later - predicted
+        self.assertLess(abs(error.sum()),
+            4 * error.std() * math.sqrt(len(x)))
+
     def test_against_integration(self):
         for params in [self.true, clv.BgNbdParams(1.3, 3.0, 1.4, 2.5)]:
             for x, t_x, T in [(0, 0, 8.0), (1, 2.0, 8.0), (4, 6.5, 8.0)]:

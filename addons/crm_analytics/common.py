@@ -1,0 +1,107 @@
+# This file is part of eCRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"SQL helpers shared by the computations (SQLite and PostgreSQL)."
+import datetime as dt
+
+from sql import Cast, Literal
+from sql.functions import Function
+
+from trytond import backend
+from trytond.pool import Pool
+from trytond.transaction import Transaction
+
+EPOCH = dt.date(1970, 1, 1)
+BATCH = 10000
+
+
+class _JulianDay(Function):
+    __slots__ = ()
+    _function = 'JULIANDAY'
+
+
+def day_number(column):
+    "Days since 1970-01-01 of a date column, as an SQL integer expression"
+    if backend.name == 'sqlite':
+        return Cast(_JulianDay(column) - Literal(2440587.5), 'INTEGER')
+    return column - Literal(EPOCH)
+
+
+def to_day(date):
+    return (date - EPOCH).days
+
+
+def purchase_where(purchase, run, with_product=False):
+    "The purchase lines of the run's company and period"
+    where = ((purchase.company == run.company.id)
+        & (purchase.date >= run.start_date)
+        & (purchase.date <= run.end_date))
+    if with_product:
+        where &= purchase.product != None  # noqa: E711
+    return where
+
+
+def fetch_columns(query, dtypes):
+    """Run query and return its columns as numpy arrays, read in batches
+    so that no list of a million tuples is built."""
+    import numpy as np
+    cursor = Transaction().connection.cursor()
+    cursor.execute(*query)
+    chunks = [[] for _ in dtypes]
+    while True:
+        rows = cursor.fetchmany(BATCH)
+        if not rows:
+            break
+        for chunk, column, dtype in zip(chunks, zip(*rows), dtypes):
+            chunk.append(np.array(column, dtype=dtype))
+    return [np.concatenate(c) if c else np.empty(0, dtype=d)
+        for c, d in zip(chunks, dtypes)]
+
+
+def insert_rows(model_name, columns, rows):
+    """Insert result rows with executemany, in batches, with the ORM's
+    create_uid / create_date; rows are sequences in the order of
+    columns."""
+    Model = Pool().get(model_name)
+    table = Model.__table__()
+    transaction = Transaction()
+    cursor = transaction.connection.cursor()
+    now = dt.datetime.now()
+    user = transaction.user
+    names = list(columns) + ['create_uid', 'create_date']
+    rows = iter(rows)
+    count = 0
+    while True:
+        batch = [tuple(row) + (user, now)
+            for _, row in zip(range(BATCH), rows)]
+        if not batch:
+            break
+        _executemany(cursor, table, names, batch)
+        count += len(batch)
+    return count
+
+
+def _executemany(cursor, table, names, batch):
+    sql = 'INSERT INTO "%s" (%s) VALUES (%s)' % (
+        table._name, ', '.join('"%s"' % n for n in names),
+        ', '.join([_param()] * len(names)))
+    cursor.executemany(sql, batch)
+
+
+def update_rows(model_name, values, ids):
+    """Set columns of rows by id with executemany, in batches; values maps
+    a column name to a numpy array (rounded to 2 decimals) aligned with
+    ids."""
+    import numpy as np
+    table = Pool().get(model_name).__table__()
+    cursor = Transaction().connection.cursor()
+    sql = 'UPDATE "%s" SET %s WHERE "id" = %s' % (
+        table._name,
+        ', '.join('"%s" = %s' % (n, _param()) for n in values), _param())
+    rows = list(zip(*(np.round(np.asarray(v, dtype=float), 2).tolist()
+                for v in values.values()), np.asarray(ids).tolist()))
+    for start in range(0, len(rows), BATCH):
+        cursor.executemany(sql, rows[start:start + BATCH])
+
+
+def _param():
+    return '?' if backend.name == 'sqlite' else '%s'

@@ -1,0 +1,100 @@
+# This file is part of eCRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"""Excel exports (.xlsx) of the analytics reports and of a run's results,
+labels in the user's language, with the filters used and a native chart."""
+from trytond.model import Model
+from trytond.pool import Pool
+from trytond.report import Report
+
+from .engine.xlsx import Chart, report_xlsx
+from .run import RESULTS
+
+# per model: (category column, bar column, line column) of the chart
+CHARTS = {
+    'crm.analytics.contribution': ('party', 'revenue', 'cumulative_share'),
+    'crm.analytics.contribution.group': (None, 'revenue', None),
+    'crm.analytics.rfm': ('party', 'monetary', None),
+    'crm.analytics.pair': ('product', 'lift', None),
+    'crm.analytics.suggestion': ('party', 'lift', None),
+    'crm.analytics.clv': ('party', 'lifetime_value', None),
+    }
+CHART_ROWS = 50
+
+
+class XlsxReport(Report):
+    __name__ = 'crm.analytics.xlsx'
+
+    @classmethod
+    def _execute(cls, records, header, data, action):
+        pool = Pool()
+        model = action.model or data['model']
+        Model_ = pool.get(model)
+        if model == 'crm.analytics.run':
+            run, = records
+            Model_ = pool.get(RESULTS[run.kind])
+            records = Model_.search([('run', '=', run.id)])
+            filters = cls.run_filters(run)
+            title = run.rec_name
+        else:
+            if not records:
+                records = Model_.search([])
+            filters = pool.get('crm.analytics.context').filters()
+            title = action.name
+        return 'xlsx', cls.workbook(title, filters, Model_, records)
+
+    @classmethod
+    def run_filters(cls, run):
+        names = ['company', 'kind', 'start_date', 'end_date', 'finished',
+            'customers', 'message']
+        names += {
+            'rfm': ['satisfaction_weight', 'loyalty_weight',
+                'stability_weight', 'value_weight'],
+            'pairs': ['min_support', 'min_confidence', 'min_lift',
+                'suggestions_per_customer'],
+            'clv': ['horizon_days', 'clv_months', 'monthly_discount_rate',
+                'risk_threshold'],
+            }[run.kind]
+        definitions = run.fields_get(names)
+        result = []
+        for name in names:
+            value = getattr(run, name)
+            if value is None:
+                continue
+            if name == 'kind':
+                value = dict(definitions[name]['selection'])[value]
+            result.append((definitions[name]['string'], _text(value)))
+        return result
+
+    @classmethod
+    def workbook(cls, title, filters, Model_, records):
+        columns = Model_.xlsx_columns()
+        names = [n for n, _ in columns]
+        definitions = Model_.fields_get(names)
+        rows = [[_cell(r, n, definitions[n]) for n in names]
+            for r in records]
+        chart = None
+        category, values, line = CHARTS.get(Model_.__name__, (None,) * 3)
+        if values in names:
+            chart = Chart(
+                category=names.index(category) if category in names else 0,
+                values=names.index(values),
+                line=names.index(line) if line in names else None)
+        sheet = Model_.__names__()['model']
+        return report_xlsx(title, filters,
+            [(definitions[n]['string'], kind) for n, kind in columns],
+            rows, chart=chart, sheet=sheet, chart_rows=CHART_ROWS)
+
+
+def _cell(record, name, definition):
+    value = getattr(record, name)
+    if definition['type'] == 'selection':
+        return dict(definition['selection']).get(value, value)
+    if definition['type'] == 'boolean':
+        return "✓" if value else ""
+    return _text(value)
+
+
+def _text(value):
+    if isinstance(value, Model):
+        return value.rec_name
+    return value

@@ -1,0 +1,58 @@
+# This file is part of eCRM.  The COPYRIGHT file at the top level of
+# this repository contains the full copyright notices and license terms.
+"crm_analytics with crm_service: surveys feed the relationship index."
+import datetime as dt
+
+from trytond.modules.company.tests import create_company, set_company
+from trytond.modules.crm_core.tests.tools import DBTestCase
+from trytond.modules.crm_service.tests.tools import create_centre
+from trytond.pool import Pool
+from trytond.tests.test_tryton import with_transaction
+
+from .test_analytics import execute, new_run
+from .tools import create_purchases
+
+
+class AnalyticsServiceTestCase(DBTestCase):
+    "Relationship index with satisfaction surveys of crm_service"
+    module = 'crm_analytics'
+    extras = ['crm_service']
+
+    @with_transaction()
+    def test_satisfaction_in_relationship_index(self):
+        "Surveys of the period give the satisfaction points; none is neutral"
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Survey = pool.get('crm.ticket.survey')
+        Result = pool.get('crm.analytics.rfm')
+        company = create_company()
+        with set_company(company):
+            parties, _, _ = create_purchases(company, customers=6)
+            centre, queue, _ = create_centre(company)
+            happy, unhappy, silent = parties[:3]
+            tickets = Ticket.create([{
+                        'centre': centre.id, 'queue': queue.id,
+                        'party': p.id, 'channel': 'phone',
+                        'subject': "Question",
+                        } for p in [happy, happy, unhappy, silent]])
+            in_period = dt.datetime(2025, 6, 1, 10)
+            Survey.create([
+                    {'ticket': tickets[0].id, 'score': 5,
+                        'date': in_period},
+                    {'ticket': tickets[1].id, 'score': 4,
+                        'date': in_period},
+                    {'ticket': tickets[2].id, 'score': 1,
+                        'date': in_period},
+                    # outside the run's period: not read
+                    {'ticket': tickets[3].id, 'score': 1,
+                        'date': dt.datetime(2026, 6, 1, 10)},
+                    ])
+            run = execute(new_run('rfm', loyalty_weight=0,
+                    stability_weight=0, value_weight=0))
+            self.assertEqual(run.state, 'done', run.message)
+            points = {r.party: r.satisfaction_points
+                for r in Result.search([('run', '=', run.id)])}
+            # weight 1 of 1: CSAT 4.5 -> 87.5, 1 -> 0, no survey -> 50
+            self.assertAlmostEqual(points[happy], 87.5)
+            self.assertAlmostEqual(points[unhappy], 0)
+            self.assertAlmostEqual(points[silent], 50)
