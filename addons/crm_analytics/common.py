@@ -26,6 +26,18 @@ def day_number(column):
     return column - Literal(EPOCH)
 
 
+class _Date(Function):
+    __slots__ = ()
+    _function = 'DATE'
+
+
+def as_date(column):
+    "The date of a timestamp column, comparable with a date column"
+    if backend.name == 'sqlite':
+        return _Date(column)
+    return Cast(column, 'DATE')
+
+
 def to_day(date):
     return (date - EPOCH).days
 

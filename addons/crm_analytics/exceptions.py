@@ -14,3 +14,7 @@ class RfmMappingError(ValidationError):
 
 class EmptyPeriodError(UserError):
     pass
+
+
+class CampaignError(UserError):
+    pass

@@ -17,6 +17,8 @@ CHARTS = {
     'crm.analytics.pair': ('product', 'lift', None),
     'crm.analytics.suggestion': ('party', 'lift', None),
     'crm.analytics.clv': ('party', 'lifetime_value', None),
+    'crm.marketing.campaign.roi': ('campaign', 'roi', None),
+    'crm.marketing.campaign.roi.channel': ('channel', 'roi', None),
     }
 CHART_ROWS = 50
 
