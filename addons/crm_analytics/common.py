@@ -7,6 +7,7 @@ from sql import Cast, Literal
 from sql.functions import Function
 
 from trytond import backend
+from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
@@ -117,3 +118,28 @@ def update_rows(model_name, values, ids):
 
 def _param():
     return '?' if backend.name == 'sqlite' else '%s'
+
+
+class ReportContextMixin:
+    "A report context that lists its filters for the Excel exports"
+    __slots__ = ()
+    _filter_fields = ()
+
+    @classmethod
+    def filters(cls):
+        "(label, text) of the context's values in use"
+        pool = Pool()
+        context = Transaction().context
+        definitions = cls.fields_get(list(cls._filter_fields))
+        result = []
+        for name in cls._filter_fields:
+            value = context.get(name)
+            if value is None:
+                continue
+            field = cls._fields[name]
+            if isinstance(field, fields.Many2One):
+                value = pool.get(field.model_name)(value).rec_name
+            elif isinstance(field, fields.Selection):
+                value = dict(definitions[name]['selection'])[value]
+            result.append((definitions[name]['string'], str(value)))
+        return result

@@ -16,8 +16,10 @@ from trytond.pool import Pool
 from trytond.pyson import Eval
 from trytond.transaction import Transaction
 
+from .common import ReportContextMixin
 
-class Context(ModelView):
+
+class Context(ReportContextMixin, ModelView):
     __string__ = "Analytics Context"
     __name__ = 'crm.analytics.context'
     company = fields.Many2One('company.company', "Company", required=True)
@@ -35,6 +37,9 @@ class Context(ModelView):
             ('segment', "Segment"),
             ], "Group By", required=True)
 
+    _filter_fields = ('company', 'from_date', 'to_date', 'store', 'region',
+        'segment', 'dimension')
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
@@ -51,26 +56,6 @@ class Context(ModelView):
     @staticmethod
     def default_dimension():
         return 'store'
-
-    @classmethod
-    def filters(cls):
-        "(label, text) of the context in use, for the exports"
-        pool = Pool()
-        context = Transaction().context
-        result = []
-        definitions = cls.fields_get()
-        for name in ['company', 'from_date', 'to_date', 'store', 'region',
-                'segment', 'dimension']:
-            value = context.get(name)
-            if value is None:
-                continue
-            field = cls._fields[name]
-            if isinstance(field, fields.Many2One):
-                value = pool.get(field.model_name)(value).rec_name
-            elif isinstance(field, fields.Selection):
-                value = dict(definitions[name]['selection'])[value]
-            result.append((definitions[name]['string'], str(value)))
-        return result
 
 
 def _purchases():

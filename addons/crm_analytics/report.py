@@ -19,6 +19,8 @@ CHARTS = {
     'crm.analytics.clv': ('party', 'lifetime_value', None),
     'crm.marketing.campaign.roi': ('campaign', 'roi', None),
     'crm.marketing.campaign.roi.channel': ('channel', 'roi', None),
+    'crm.analytics.snapshot.comparison': ('indicator', 'change_percent',
+        None),
     }
 CHART_ROWS = 50
 
@@ -40,9 +42,17 @@ class XlsxReport(Report):
         else:
             if not records:
                 records = Model_.search([])
-            filters = pool.get('crm.analytics.context').filters()
+            filters = cls.context_filters(model)
             title = action.name
         return 'xlsx', cls.workbook(title, filters, Model_, records)
+
+    @classmethod
+    def context_filters(cls, model):
+        pool = Pool()
+        if model == 'crm.analytics.snapshot.comparison':
+            return pool.get(
+                'crm.analytics.snapshot.comparison.context').filters()
+        return pool.get('crm.analytics.context').filters()
 
     @classmethod
     def run_filters(cls, run):

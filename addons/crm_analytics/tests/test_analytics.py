@@ -84,7 +84,7 @@ class AnalyticsTestCase(DBTestCase):
                 self.assertEqual((row.r_score, row.f_score, row.m_score),
                     (r, f, m))
                 name = rfm.segment(r, f, m)
-                self.assertEqual(row.segment, segments['rfm_' + name])
+                self.assertEqual(row.segment, segments[name])
                 self.assertEqual(row.value_tier,
                     {5: 'a', 4: 'b', 3: 'c'}.get(m, 'd'))
 
@@ -284,7 +284,7 @@ class AnalyticsTestCase(DBTestCase):
             self.assertIn('1990-01-01', cm.exception.message)
             self.assertEqual(Run(empty.id).state, 'draft')
 
-            lost, = Rule.search([('segment.code', '=', 'rfm_lost')])
+            lost, = Rule.search([('segment.code', '=', 'lost')])
             Rule.delete([lost])
             with self.assertRaises(RfmMappingError) as cm:
                 Run.run([new_run('rfm')])

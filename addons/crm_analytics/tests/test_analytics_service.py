@@ -56,3 +56,33 @@ class AnalyticsServiceTestCase(DBTestCase):
             self.assertAlmostEqual(points[happy], 87.5)
             self.assertAlmostEqual(points[unhappy], 0)
             self.assertAlmostEqual(points[silent], 50)
+
+    @with_transaction()
+    def test_snapshot_service_indicators(self):
+        "CSAT, handling time and complaint rate of the window"
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Survey = pool.get('crm.ticket.survey')
+        Snapshot = pool.get('crm.analytics.snapshot')
+        company = create_company()
+        with set_company(company):
+            parties, _, _ = create_purchases(company, customers=3)
+            centre, queue, _ = create_centre(company)
+            tickets = Ticket.create([{
+                        'centre': centre.id, 'queue': queue.id,
+                        'party': p.id, 'channel': 'phone', 'type': kind,
+                        'subject': "Question",
+                        } for p, kind in zip(parties,
+                        ['complaint', 'inquiry', 'inquiry'])])
+            now = dt.datetime.now()
+            Ticket.write(tickets[:2], {'resolved_time': now})
+            Ticket.write([tickets[0]], {'handling_seconds': 3600})
+            Ticket.write([tickets[1]], {'handling_seconds': 7200})
+            Survey.create([{'ticket': tickets[0].id, 'score': 5},
+                    {'ticket': tickets[1].id, 'score': 3}])
+            snapshot, = Snapshot.create([{'name': "Now",
+                        'window_days': 30}])
+            Snapshot.measure([snapshot])
+            self.assertEqual(
+                (snapshot.csat, snapshot.handling_hours,
+                    snapshot.complaint_rate), (4.0, 1.5, 33.33))
