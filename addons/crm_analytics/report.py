@@ -21,6 +21,12 @@ CHARTS = {
     'crm.marketing.campaign.roi.channel': ('channel', 'roi', None),
     'crm.analytics.snapshot.comparison': ('indicator', 'change_percent',
         None),
+    'crm.analytics.funnel': ('stage', 'reached', None),
+    'crm.analytics.win_rate.employee': ('employee', 'win_rate', None),
+    'crm.analytics.win_rate.source': ('source', 'win_rate', None),
+    'crm.analytics.forecast': ('month', 'weighted_amount', None),
+    'crm.analytics.service.month': ('month', 'csat', None),
+    'crm.analytics.complaint.reason': ('reason', 'complaints', None),
     }
 CHART_ROWS = 50
 

@@ -1,14 +1,21 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"With crm_service: satisfaction surveys feed the relationship index."
+"""With crm_service: satisfaction surveys feed the relationship index and
+the CRM effect snapshots; service analytics by month and complaint
+reasons."""
 import datetime as dt
 
+from sql import Literal, Null, Window
 from sql.aggregate import Avg, Count, Sum
-from sql.conditionals import Case
+from sql.conditionals import Case, Coalesce, NullIf
+from sql.functions import DateTrunc, RowNumber
 
+from trytond.model import ModelSQL, ModelView, fields
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice, reduce_ids
 from trytond.transaction import Transaction
+
+from .common import as_date
 
 
 class Run(metaclass=PoolMeta):
@@ -71,3 +78,108 @@ class Snapshot(metaclass=PoolMeta):
                     if tickets else None),
                 })
         return values
+
+
+def _tickets():
+    "The tickets of the context's company received in its period"
+    ticket = Pool().get('crm.ticket').__table__()
+    context = Transaction().context
+    today = dt.date.today()
+    start = dt.datetime.combine(context.get('from_date') or today, dt.time())
+    end = dt.datetime.combine(
+        (context.get('to_date') or today) + dt.timedelta(days=1), dt.time())
+    where = ((ticket.company == context.get('company', -1))
+        & (ticket.create_date >= start) & (ticket.create_date < end))
+    return ticket, where
+
+
+class ServiceMonth(ModelSQL, ModelView):
+    __string__ = "Service by Month"
+    __name__ = 'crm.analytics.service.month'
+    month = fields.Date("Month")
+    queue = fields.Many2One('crm.service.queue', "Queue")
+    tickets = fields.Integer("Tickets", help="Received in the month.")
+    complaints = fields.Integer("Complaints")
+    resolved = fields.Integer("Resolved")
+    sla_compliance = fields.Float(
+        "SLA Compliance (%)", digits=(6, 2),
+        help="Resolved tickets resolved within their deadline.")
+    surveys = fields.Integer("Surveys")
+    csat = fields.Float("Average Satisfaction", digits=(6, 2))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('month', 'ASC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        from trytond.modules.crm_service.metrics import sla_met
+        survey = Pool().get('crm.ticket.survey').__table__()
+        ticket, where = _tickets()
+        scores = survey.select(survey.ticket,
+            Sum(survey.score).as_('total'), Count(survey.id).as_('count'),
+            group_by=[survey.ticket])
+        month = as_date(DateTrunc('month', ticket.create_date))
+        resolved = ticket.resolved_time != Null
+        surveys = Sum(Coalesce(scores.count, 0))
+        rows = ticket.join(scores, 'LEFT',
+            condition=scores.ticket == ticket.id).select(
+            month.as_('month'), ticket.queue.as_('queue'),
+            Count(ticket.id).as_('tickets'),
+            Sum(Case((ticket.type == 'complaint', 1), else_=0)).as_(
+                'complaints'),
+            Sum(Case((resolved, 1), else_=0)).as_('resolved'),
+            Sum(Case((resolved, sla_met(ticket)), else_=0)).as_('met'),
+            surveys.as_('surveys'),
+            Sum(Coalesce(scores.total, 0)).as_('score_total'),
+            where=where, group_by=[month, ticket.queue])
+        return rows.select(
+            RowNumber(window=Window([], order_by=[
+                        rows.month.asc, rows.queue.asc])).as_('id'),
+            rows.month, rows.queue, rows.tickets, rows.complaints,
+            rows.resolved,
+            cls.sla_compliance.sql_cast(Literal(100.0) * rows.met
+                / NullIf(rows.resolved, 0)).as_('sla_compliance'),
+            rows.surveys,
+            cls.csat.sql_cast(Literal(1.0) * rows.score_total
+                / NullIf(rows.surveys, 0)).as_('csat'))
+
+    @classmethod
+    def xlsx_columns(cls):
+        return [('month', 'date'), ('queue', 'text'),
+            ('tickets', 'integer'), ('complaints', 'integer'),
+            ('resolved', 'integer'), ('sla_compliance', 'percent'),
+            ('surveys', 'integer'), ('csat', 'number')]
+
+
+class ComplaintReason(ModelSQL, ModelView):
+    __string__ = "Complaint Reasons"
+    __name__ = 'crm.analytics.complaint.reason'
+    reason = fields.Many2One(
+        'crm.service.queue', "Question Group",
+        help="The queue the complaint was filed under.")
+    complaints = fields.Integer("Complaints")
+    share = fields.Float("Share (%)", digits=(6, 2))
+
+    @classmethod
+    def __setup__(cls):
+        super().__setup__()
+        cls._order = [('complaints', 'DESC'), ('id', 'ASC')]
+
+    @classmethod
+    def table_query(cls):
+        ticket, where = _tickets()
+        count = Count(ticket.id)
+        return ticket.select(
+            Coalesce(ticket.queue * Literal(2), Literal(1)).as_('id'),
+            ticket.queue.as_('reason'), count.as_('complaints'),
+            cls.share.sql_cast(Literal(100.0) * count
+                / NullIf(Sum(count, window=Window([])), 0)).as_('share'),
+            where=where & (ticket.type == 'complaint'),
+            group_by=[ticket.queue])
+
+    @classmethod
+    def xlsx_columns(cls):
+        return [('reason', 'text'), ('complaints', 'integer'),
+            ('share', 'percent')]

@@ -8,6 +8,7 @@ from trytond.modules.crm_core.tests.tools import DBTestCase
 from trytond.modules.crm_service.tests.tools import create_centre
 from trytond.pool import Pool
 from trytond.tests.test_tryton import with_transaction
+from trytond.transaction import Transaction
 
 from .test_analytics import execute, new_run
 from .tools import create_purchases
@@ -86,3 +87,43 @@ class AnalyticsServiceTestCase(DBTestCase):
             self.assertEqual(
                 (snapshot.csat, snapshot.handling_hours,
                     snapshot.complaint_rate), (4.0, 1.5, 33.33))
+
+    @with_transaction()
+    def test_service_by_month_and_complaints(self):
+        "Tickets, complaints, SLA compliance and CSAT of the month"
+        pool = Pool()
+        Ticket = pool.get('crm.ticket')
+        Survey = pool.get('crm.ticket.survey')
+        Month = pool.get('crm.analytics.service.month')
+        Reason = pool.get('crm.analytics.complaint.reason')
+        company = create_company()
+        with set_company(company):
+            parties, _, _ = create_purchases(company, customers=3)
+            centre, queue, _ = create_centre(company)
+            tickets = Ticket.create([{
+                        'centre': centre.id, 'queue': queue.id,
+                        'party': p.id, 'channel': 'phone', 'type': kind,
+                        'subject': "Question",
+                        } for p, kind in zip(parties,
+                        ['complaint', 'complaint', 'inquiry'])])
+            now = dt.datetime.now()
+            Ticket.write([tickets[0]], {'resolved_time': now,
+                    'resolution_deadline': now + dt.timedelta(hours=1)})
+            Ticket.write([tickets[1]], {'resolved_time': now,
+                    'resolution_deadline': now - dt.timedelta(hours=1)})
+            Survey.create([{'ticket': tickets[0].id, 'score': 5},
+                    {'ticket': tickets[1].id, 'score': 2},
+                    {'ticket': tickets[1].id, 'score': 2}])
+            today = dt.date.today()
+            with Transaction().set_context(company=company.id,
+                    from_date=today, to_date=today):
+                row, = Month.search([])
+                reason, = Reason.search([])
+            self.assertEqual(
+                (row.month, row.queue, row.tickets, row.complaints,
+                    row.resolved, row.surveys),
+                (today.replace(day=1), queue, 3, 2, 2, 3))
+            self.assertAlmostEqual(row.sla_compliance, 50.0)
+            self.assertAlmostEqual(row.csat, 3.0)
+            self.assertEqual((reason.reason, reason.complaints,
+                    reason.share), (queue, 2, 100.0))

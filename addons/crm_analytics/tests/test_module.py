@@ -8,9 +8,9 @@ class CrmAnalyticsTestCase(CompanyTestMixin, ModuleTestCase):
     module = 'crm_analytics'
 
 
-class CrmAnalyticsServiceTestCase(CompanyTestMixin, ModuleTestCase):
+class CrmAnalyticsExtrasTestCase(CompanyTestMixin, ModuleTestCase):
     module = 'crm_analytics'
-    extras = ['crm_service']
+    extras = ['crm_service', 'sale_opportunity']
 
 
 del ModuleTestCase

@@ -36,3 +36,24 @@ class TranslationTestCase(unittest.TestCase):
         found = {s.type for s in sources(('crm_analytics',))}
         self.assertGreaterEqual(found, {
                 'field', 'help', 'selection', 'model', 'view'})
+
+
+class TranslationExtrasTestCase(unittest.TestCase):
+    "Test zh_CN coverage of crm_analytics with its optional modules"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        drop_db()
+        activate_module(['crm_analytics', 'crm_service', 'sale_opportunity'])
+
+    @classmethod
+    def tearDownClass(cls):
+        super().tearDownClass()
+        drop_db()
+
+    @with_transaction()
+    def test_crm_analytics_translated(self):
+        "Test every string of crm_analytics and its extras is translated"
+        check_module_translated(self, 'crm_analytics', 'menu_analytics',
+            'Analytics')
