@@ -11,7 +11,7 @@ from trytond.model.exceptions import AccessError
 from trytond.pool import Pool
 from trytond.pyson import Eval, PYSONEncoder
 from trytond.tools import grouped_slice
-from trytond.transaction import Transaction
+from trytond.transaction import Transaction, without_check_access
 from trytond.wizard import StateAction, Wizard
 
 from .engine import kpi, talent
@@ -26,6 +26,8 @@ FROZEN = {'approved', 'closed'}
 CENT = Decimal('0.01')
 # what an approved assessment may still have written: its closing
 WORKFLOW_FIELDS = {'state', 'closed_by', 'closed_date'}
+# lines created per create by a campaign's generate
+CREATE_LINES = 500
 
 
 class Campaign(Workflow, ModelSQL, ModelView):
@@ -81,6 +83,16 @@ class Campaign(Workflow, ModelSQL, ModelView):
     def default_period():
         return 'quarter'
 
+    @classmethod
+    def default_start_date(cls):
+        "The first day of the current quarter"
+        today = Pool().get('ir.date').today()
+        return today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1)
+
+    @classmethod
+    def default_end_date(cls):
+        return kpi.period_end(cls.default_period(), cls.default_start_date())
+
     @staticmethod
     def default_company():
         return Transaction().context.get('company')
@@ -114,7 +126,9 @@ class Campaign(Workflow, ModelSQL, ModelView):
         pool = Pool()
         Employee = pool.get('company.employee')
         Assessment = pool.get('crm.hr.assessment')
-        to_create = []
+        AssessmentLine = pool.get('crm.hr.assessment.line')
+        now = dt.datetime.now()
+        to_create, most = [], 1
         for campaign in campaigns:
             employees = Employee.search(campaign._employee_domain())
             if not employees:
@@ -122,16 +136,38 @@ class Campaign(Workflow, ModelSQL, ModelView):
                         'crm_hr.msg_campaign_no_employee',
                         campaign=campaign.rec_name))
             campaign.check_overlap(employees)
-            for template in {e.position.kpi_template for e in employees}:
-                wrong = kpi.weights_error(
-                    [i.weight for i in template.indicators])
-                if wrong is not None:
-                    raise WeightError(gettext(
-                            'crm_hr.msg_template_weights',
-                            template=template.rec_name, total=wrong))
-            to_create.extend(
-                campaign._assessment_values(e) for e in employees)
-        Assessment.compute(Assessment.create(to_create))
+            # each template's indicators and bands are read once, not
+            # through every employee: in a transaction that writes,
+            # reading a One2Many of a record reads it for its whole batch
+            indicators = {}
+            for employee in employees:
+                template = employee.position.kpi_template
+                if template.id not in indicators:
+                    indicators[template.id] = template.indicators
+                    wrong = kpi.weights_error(
+                        [i.weight for i in indicators[template.id]])
+                    if wrong is not None:
+                        raise WeightError(gettext(
+                                'crm_hr.msg_template_weights',
+                                template=template.rec_name, total=wrong))
+            bands = AssessmentLine.indicator_bands(
+                [i for t in indicators.values() for i in t])
+            # the automatic indicators are computed for all the employees
+            # at once and created with their figures
+            values = campaign.metric_values(
+                {i.source for t in indicators.values() for i in t
+                    if i.automatic}, employees)
+            to_create.extend(campaign._assessment_values(
+                    e, indicators[e.position.kpi_template.id], values,
+                    bands, now) for e in employees)
+            most = max([most] + [len(t) for t in indicators.values()])
+        # in slices of about CREATE_LINES lines: creating thousands at
+        # once costs more (trytond's browse of n records takes time in n
+        # squared) than the few queries of each create
+        for sub_create in grouped_slice(to_create,
+                max(1, CREATE_LINES // most)):
+            # their totals and grades: by the lines' on_modification
+            Assessment.create(list(sub_create))
 
     def check_overlap(self, employees):
         "Refuse employees already assessed over a day of the period."
@@ -152,9 +188,44 @@ class Campaign(Workflow, ModelSQL, ModelView):
                             a.employee.rec_name for a in clashes),
                         other=clashes[0].campaign.rec_name))
 
-    def _assessment_values(self, employee):
+    def metric_values(self, sources, employees):
+        """{source: {employee id: figure}} over the campaign's period, one
+        call of each metric for all the employees; the figures with the
+        digits of a line's actual."""
+        Employee = Pool().get('company.employee')
+        start, end = self.metric_bounds
+        return {source: {
+                employee: _decimal(value)
+                for employee, value in Employee.crm_metric_values(
+                    source, employees, start, end).items()}
+            for source in sources}
+
+    def _assessment_values(self, employee, indicators, values, bands,
+            computed):
+        """The assessment of employee with a line per indicator, the
+        automatic ones with their figure from values and its score."""
         template = employee.position.kpi_template
         department = employee.department
+        lines = []
+        for indicator in indicators:
+            line = {
+                'indicator': indicator.id,
+                'sequence': indicator.sequence,
+                'name': indicator.name,
+                'weight': indicator.weight,
+                'target': indicator.target,
+                'direction': indicator.direction,
+                'source': indicator.source,
+                # the same columns for every line: one INSERT for many
+                'actual': None,
+                'score': None,
+                }
+            if indicator.automatic:
+                actual = values[indicator.source].get(employee.id)
+                line['actual'] = actual
+                line['score'] = _score(actual, indicator.target,
+                    indicator.direction, bands[indicator.id])
+            lines.append(line)
         return {
             'campaign': self.id,
             'company': self.company.id,
@@ -163,15 +234,8 @@ class Campaign(Workflow, ModelSQL, ModelView):
             'position': employee.position.id,
             'template': template.id,
             'manager': department.manager.id if department.manager else None,
-            'lines': [('create', [{
-                            'indicator': i.id,
-                            'sequence': i.sequence,
-                            'name': i.name,
-                            'weight': i.weight,
-                            'target': i.target,
-                            'direction': i.direction,
-                            'source': i.source,
-                            } for i in template.indicators])],
+            'computed': computed,
+            'lines': [('create', lines)],
             }
 
     @classmethod
@@ -198,6 +262,10 @@ class Campaign(Workflow, ModelSQL, ModelView):
 
 def _decimal(value):
     return Decimal(str(value)).quantize(CENT) if value is not None else None
+
+
+def _score(actual, target, direction, bands):
+    return _decimal(kpi.score(actual, target, direction, bands))
 
 
 class CampaignDepartment(ModelSQL):
@@ -394,48 +462,75 @@ class Assessment(Workflow, ModelSQL, ModelView):
     @classmethod
     def compute(cls, assessments):
         """Read the automatic indicators from live data, in one call of
-        each metric per campaign, and score every open assessment."""
+        each metric per campaign, and score every open assessment; the
+        lines whose figure or score changed are written, in one write per
+        distinct pair."""
         pool = Pool()
-        Employee = pool.get('company.employee')
         Line = pool.get('crm.hr.assessment.line')
         assessments = [a for a in assessments if a.state not in FROZEN]
         by_campaign = defaultdict(list)
         for assessment in assessments:
             by_campaign[assessment.campaign].append(assessment)
-        to_write = []
+        changed = defaultdict(list)
         for campaign, c_assessments in by_campaign.items():
-            lines_by_source = defaultdict(list)
-            for assessment in c_assessments:
-                for line in assessment.lines:
-                    if line.source != 'manual':
-                        lines_by_source[line.source].append(line)
-            start, end = campaign.metric_bounds
-            for source, lines in lines_by_source.items():
-                employees = list({l.assessment.employee for l in lines})
-                values = Employee.crm_metric_values(
-                    source, employees, start, end)
-                for line in lines:
-                    actual = values.get(line.assessment.employee.id)
-                    to_write.extend([[line], {
-                                'actual': actual,
-                                'score': line.score_of(actual),
-                                }])
-        if to_write:
-            Line.write(*to_write)
+            employees = {a.id: a.employee for a in c_assessments}
+            lines = [l for l in cls.read_lines(c_assessments, [
+                        'assessment', 'indicator', 'source', 'target',
+                        'direction', 'actual', 'score'])
+                if l['source'] != 'manual']
+            values = campaign.metric_values(
+                {l['source'] for l in lines}, list(set(employees.values())))
+            bands = Line.indicator_bands({l['indicator'] for l in lines})
+            for line in lines:
+                actual = values[line['source']].get(
+                    employees[line['assessment']].id)
+                # as score_of, with the bands read once
+                score = _score(actual, line['target'], line['direction'],
+                    bands[line['indicator']]
+                    if line['indicator'] is not None else None)
+                if actual != line['actual'] or score != line['score']:
+                    changed[actual, score].append(line['id'])
+        if changed:
+            Line.write(*[x for (actual, score), ids in changed.items()
+                    for x in [Line.browse(ids),
+                        {'actual': actual, 'score': score}]])
         if assessments:
             cls.write(assessments, {'computed': dt.datetime.now()})
             cls.update_totals(assessments)
 
     @classmethod
+    def read_lines(cls, assessments, names):
+        """The values of names (and id) of the lines of assessments, as
+        reading their lines gives them (without access check), as dicts:
+        reading the lines record by record costs, for thousands, more
+        than the queries (in a transaction that writes, the One2Many of
+        each record is read again for its whole batch, and trytond's
+        browse of n records takes time in n squared)."""
+        Line = Pool().get('crm.hr.assessment.line')
+        line = Line.__table__()
+        cursor = Transaction().connection.cursor()
+        result = []
+        with without_check_access():
+            for sub_ids in grouped_slice(
+                    [a.id for a in assessments], backend.MAX_QUERY_PARAMS):
+                cursor.execute(*line.select(line.id,
+                        where=line.assessment.in_(list(sub_ids))))
+                result.extend(Line.read([i for i, in cursor], names))
+        return result
+
+    @classmethod
     def update_totals(cls, assessments):
         Grade = Pool().get('crm.hr.grade')
         bands = Grade.bands()
+        assessments = [a for a in cls.browse(assessments)
+            if a.state not in FROZEN]
+        scores = defaultdict(list)
+        for line in cls.read_lines(assessments, ['assessment', 'score',
+                    'weight']):
+            scores[line['assessment']].append((line['score'], line['weight']))
         to_write = []
-        for assessment in cls.browse(assessments):
-            if assessment.state in FROZEN:
-                continue
-            total = _decimal(kpi.total(
-                    [(l.score, l.weight) for l in assessment.lines]))
+        for assessment in assessments:
+            total = _decimal(kpi.total(scores[assessment.id]))
             grade = kpi.grade(total, bands)
             if (total != assessment.total) or grade != assessment.grade:
                 to_write.extend([[assessment], {
@@ -500,11 +595,26 @@ class AssessmentLine(ModelSQL, ModelView):
     def on_change_with_assessment_state(self, name=None):
         return self.assessment.state if self.assessment else None
 
+    @classmethod
+    def indicator_bands(cls, indicators):
+        """{indicator id: [(minimum, score)]} of indicators (records or
+        ids), read at once for the lines of many assessments."""
+        Band = Pool().get('crm.hr.kpi.band')
+        ids = {int(i) for i in indicators if i is not None}
+        result = {i: [] for i in ids}
+        with without_check_access():
+            for sub_ids in grouped_slice(
+                    list(ids), backend.MAX_QUERY_PARAMS):
+                for band in Band.search(
+                        [('indicator', 'in', list(sub_ids))]):
+                    result[band.indicator.id].append(
+                        (band.minimum, band.score))
+        return result
+
     def score_of(self, actual):
         bands = [(b.minimum, b.score) for b in self.indicator.bands] if (
             self.indicator) else None
-        return _decimal(
-            kpi.score(actual, self.target, self.direction, bands))
+        return _score(actual, self.target, self.direction, bands)
 
     @fields.depends('actual', 'target', 'direction', 'indicator')
     def on_change_actual(self):

@@ -31,7 +31,8 @@ MODULES = ('party', 'company', 'country', 'currency')
 # messages, groups, buttons ...) and 'wizard_button' have an 'en' source
 # record, 'view' and 'report' strings are read from the views and reports.
 REGISTERED_TYPES = ('field', 'help', 'selection', 'model', 'wizard_button')
-VIEW_ATTRIBUTES = ('string', 'sum', 'confirm', 'help')
+# (a list's sum="1" is a switch, not a label)
+VIEW_ATTRIBUTES = ('string', 'confirm', 'help')
 
 Source = namedtuple('Source', 'module type name res_id fs_id src')
 
