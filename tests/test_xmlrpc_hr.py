@@ -129,6 +129,14 @@ def test_quarterly_campaign_from_service_data(service_server, hr):
     assert hrm('crm.hr.kpi.indicator', 'search',
         [('template.name', '=', f'Bad {tag}')]) == []
 
+    # the sources offered by every active module, in the user's language
+    method = hrm('crm.hr.kpi.indicator', 'fields_get', ['source'])[
+        'source']['selection']
+    sources = dict(hrm('crm.hr.kpi.indicator', method))
+    assert {'manual', 'service_tickets_handled',
+        'crm_interactions_logged'} <= set(sources)
+    assert all(CJK.search(label) for label in sources.values()), sources
+
     template, = hrm('crm.hr.kpi.template', 'create', [{
                 'name': f'客服 KPI {tag}',
                 'indicators': [('create', indicators)]}])

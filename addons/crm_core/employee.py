@@ -13,6 +13,7 @@ import datetime as dt
 from sql import Literal
 from sql.aggregate import Count
 
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
 
@@ -27,9 +28,9 @@ class Employee(metaclass=PoolMeta):
         "List of (code, label) of the metrics the active modules offer."
         metrics = getattr(super(), 'crm_metrics', lambda: [])()
         return metrics + [
-            ('crm_interactions_logged', "Interactions Logged"),
-            ('crm_customers_acquired', "New Customers Acquired"),
-            ]
+            (code, gettext('crm_core.msg_metric_' + code))
+            for code in ['crm_interactions_logged',
+                'crm_customers_acquired']]
 
     @classmethod
     def compute_crm_metric(cls, code, employees, start, end):

@@ -86,7 +86,7 @@ class Indicator(sequence_ordered(), ModelSQL, ModelView):
     @classmethod
     def get_sources(cls):
         Employee = Pool().get('company.employee')
-        return [('manual', "Manual")] + [
+        return [('manual', gettext('crm_hr.msg_source_manual'))] + [
             (code, label) for code, label in Employee.crm_metrics()]
 
     @property

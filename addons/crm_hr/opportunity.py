@@ -6,6 +6,7 @@ from sql.aggregate import Count, Sum
 from sql.conditionals import Case, Coalesce
 
 from trytond import backend
+from trytond.i18n import gettext
 from trytond.pool import Pool, PoolMeta
 from trytond.tools import grouped_slice
 from trytond.transaction import Transaction
@@ -19,10 +20,9 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def crm_metrics(cls):
         return super().crm_metrics() + [
-            ('opportunity_won', "Opportunities Won"),
-            ('opportunity_won_amount', "Amount Won"),
-            ('opportunity_conversion', "Conversion Rate (%)"),
-            ]
+            (code, gettext('crm_hr.msg_metric_' + code))
+            for code in ['opportunity_won', 'opportunity_won_amount',
+                'opportunity_conversion']]
 
     @classmethod
     def _opportunity_aggregate(cls, employees, start, end, column):

@@ -5,6 +5,7 @@ import datetime as dt
 
 from sql.aggregate import Avg, Count, Sum
 
+from trytond.i18n import gettext
 from trytond.modules.crm_core.common import id_slices
 from trytond.pool import Pool, PoolMeta
 from trytond.transaction import Transaction
@@ -23,13 +24,11 @@ class Employee(metaclass=PoolMeta):
     @classmethod
     def crm_metrics(cls):
         return super().crm_metrics() + [
-            ('service_tickets_handled', "Tickets Handled"),
-            ('service_first_response', "Average First Response (min)"),
-            ('service_handling_time', "Average Handling Time (min)"),
-            ('service_sla_compliance', "SLA Compliance (%)"),
-            ('service_csat', "Average Satisfaction (1-5)"),
-            ('service_reopen_rate', "Reopen Rate (%)"),
-            ]
+            (code, gettext('crm_service.msg_metric_' + code))
+            for code in ['service_tickets_handled',
+                'service_first_response', 'service_handling_time',
+                'service_sla_compliance', 'service_csat',
+                'service_reopen_rate']]
 
     @classmethod
     def _service_aggregate(cls, employees, start, end, column):
