@@ -4,11 +4,11 @@
 
 ``trytond_server``: one real trytond (see server.py) with crm_core for the
 whole pytest session, shared by test_xmlrpc.py and test_browser.py;
-``service_server``: another with crm_service and crm_hr, shared by
-test_xmlrpc_service.py, test_browser_service.py, test_xmlrpc_hr.py and
-test_browser_hr.py.  Each is prepared the first time a test asks for
-it.  The report of a failed test that used one ends with the last lines
-of its server log.
+``service_server``: another with crm_service, crm_hr and crm_analytics,
+shared by test_xmlrpc_service.py, test_browser_service.py,
+test_xmlrpc_hr.py, test_browser_hr.py and test_xmlrpc_analytics.py.
+Each is prepared the first time a test asks for it.  The report of a
+failed test that used one ends with the last lines of its server log.
 """
 import pytest
 
@@ -39,5 +39,6 @@ def trytond_server():
 
 @pytest.fixture(scope='session')
 def service_server():
-    with running_server(modules=('crm_service', 'crm_hr')) as server:
+    with running_server(
+            modules=('crm_service', 'crm_hr', 'crm_analytics')) as server:
         yield server
