@@ -38,6 +38,7 @@ ADMIN_PASSWORD = 'bench-admin'
 ADMIN_GROUPS = {
     'crm_core': ['group_crm', 'group_crm_admin', 'group_crm_sensitive'],
     'crm_service': ['group_service_agent', 'group_service_supervisor'],
+    'crm_hr': ['group_hr_officer', 'group_hr_manager'],
     }
 # the result keys of DESIGN.md, in its order, then ours
 RESULT_KEYS = ['task', 'database', 'size', 'value', 'unit', 'reference',

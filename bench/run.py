@@ -2,16 +2,17 @@
 
     python bench/run.py [--database sqlite,postgresql] [--tasks T1,T2]
                         [--customers N] [--tickets N] [--articles N]
+                        [--employees N] [--hr-tickets N]
                         [--pg-uri postgresql://USER@HOST:PORT/]
 
 For each database, each group of tasks below gets a new throw-away
 database with its module activated, runs its tasks in order, and the
 database is dropped: crm_core for core_bulk_create (which leaves its
 customers in it) then core_duplicate_scan over them; crm_service for
-service_routing; crm_service again for service_kb_match.  A task whose
-group's first task is not run builds its own database and data.  Each
-task runs in a process of its own (trytond serves one backend per
-process).
+service_routing; crm_service again for service_kb_match; crm_service
+and crm_hr for hr_campaign.  A task whose group's first task is not run
+builds its own database and data.  Each task runs in a process of its
+own (trytond serves one backend per process).
 
 service_kb_match compares with scikit-learn: bench/requirements.txt is
 installed into this Python first when its pins are not met.
@@ -33,11 +34,12 @@ import pg_cluster  # noqa: E402
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REQUIREMENTS = os.path.join(HERE, 'requirements.txt')
-# the module to activate and the tasks sharing its database, in order
+# the modules to activate and the tasks sharing their database, in order
 GROUPS = [
-    ('crm_core', ['core_bulk_create', 'core_duplicate_scan']),
-    ('crm_service', ['service_routing']),
-    ('crm_service', ['service_kb_match']),
+    (['crm_core'], ['core_bulk_create', 'core_duplicate_scan']),
+    (['crm_service'], ['service_routing']),
+    (['crm_service'], ['service_kb_match']),
+    (['crm_service', 'crm_hr'], ['hr_campaign']),
     ]
 TASKS = [t for _, tasks in GROUPS for t in tasks]
 
@@ -53,6 +55,9 @@ def task_args(task, options):
     if task == 'service_kb_match':
         return ['--articles', str(options.articles),
             '--queries', str(options.queries)]
+    if task == 'hr_campaign':
+        return ['--employees', str(options.employees),
+            '--tickets', str(options.hr_tickets)]
     return []
 
 
@@ -66,7 +71,7 @@ def run_task(task, database_args, options):
 def run_tasks(backend, uri, options):
     """Per group of tasks: create the database, run the tasks on it, drop
     it."""
-    for module, tasks in GROUPS:
+    for modules, tasks in GROUPS:
         selected = [t for t in tasks if t in options.tasks]
         if not selected:
             continue
@@ -78,9 +83,9 @@ def run_tasks(backend, uri, options):
                 run_task(task, ['--database', backend]
                     + (['--pg-uri', uri] if uri else []), options)
             continue
-        database = common.BenchDatabase(backend, uri, modules=[module])
+        database = common.BenchDatabase(backend, uri, modules=modules)
         common.progress('%s: activating %s in %s' % (
-                backend, module, database.name))
+                backend, ', '.join(modules), database.name))
         database.create()
         try:
             for task in selected:
@@ -131,6 +136,10 @@ def main(argv=None):
         help="service_kb_match: standard answers")
     parser.add_argument('--queries', type=int, default=1000,
         help="service_kb_match: ticket texts matched")
+    parser.add_argument('--employees', type=int, default=2000,
+        help="hr_campaign: employees assessed")
+    parser.add_argument('--hr-tickets', type=int, default=500000,
+        help="hr_campaign: tickets of the quarter the metrics read")
     parser.add_argument('--pg-uri',
         default=os.environ.get('TRYTOND_DATABASE__URI', ''),
         help="PostgreSQL server (default: $TRYTOND_DATABASE__URI, else a "

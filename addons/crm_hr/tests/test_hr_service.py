@@ -112,6 +112,47 @@ class HrServiceTestCase(DBTestCase):
                 Assessment(wang_assessment.id).total, Decimal('61.50'))
 
     @with_transaction()
+    def test_average_indicator_digits(self):
+        "averages are stored with the line's digits; compute follows data"
+        pool = Pool()
+        Campaign = pool.get('crm.hr.campaign')
+        Ticket = pool.get('crm.ticket')
+        company = create_company()
+        with set_company(company):
+            service = create_department(company, "Service")
+            template = create_template(company, "Agent", [
+                    ("Response", 60, 1, 'lower', 'service_first_response'),
+                    ("Attitude", 40, 100, 'higher', 'manual')])
+            agent = create_position(company, "Agent", template, service)
+            wang = hire(company, "Wang", service, agent)
+            tickets = self.resolved_tickets(wang, 3)
+            ticket = Ticket.__table__()
+            cursor = Transaction().connection.cursor()
+
+            def response(seconds):
+                cursor.execute(*ticket.update(
+                        [ticket.response_seconds], [seconds],
+                        where=ticket.id.in_([t.id for t in tickets])))
+            # 8 seconds: 0.1333... minutes
+            response(8)
+            campaign = create_campaign(
+                company, [service], start=TODAY.replace(day=1),
+                period='month')
+            Campaign.generate([campaign])
+
+            def line():
+                return Campaign(campaign.id).assessments[0].lines[0]
+            self.assertEqual(line().actual, Decimal('0.13'))
+            self.assertEqual(line().score, Decimal(150))
+            self.assertIsNotNone(campaign.assessments[0].computed)
+            Campaign.compute([campaign])
+            self.assertEqual(line().actual, Decimal('0.13'))
+            response(600)
+            Campaign.compute([campaign])
+            self.assertEqual(line().actual, Decimal(10))
+            self.assertEqual(line().score, Decimal(10))
+
+    @with_transaction()
     def test_opportunity_metrics(self):
         pool = Pool()
         Employee = pool.get('company.employee')
