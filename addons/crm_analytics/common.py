@@ -3,6 +3,7 @@
 "SQL helpers shared by the computations (SQLite and PostgreSQL)."
 import datetime as dt
 
+import numpy as np
 from sql import Cast, Literal
 from sql.functions import Function
 
@@ -56,7 +57,6 @@ def purchase_where(purchase, run, with_product=False):
 def fetch_columns(query, dtypes):
     """Run query and return its columns as numpy arrays, read in batches
     so that no list of a million tuples is built."""
-    import numpy as np
     cursor = Transaction().connection.cursor()
     cursor.execute(*query)
     chunks = [[] for _ in dtypes]
@@ -104,7 +104,6 @@ def update_rows(model_name, values, ids):
     """Set columns of rows by id with executemany, in batches; values maps
     a column name to a numpy array (rounded to 2 decimals) aligned with
     ids."""
-    import numpy as np
     table = Pool().get(model_name).__table__()
     cursor = Transaction().connection.cursor()
     sql = 'UPDATE "%s" SET %s WHERE "id" = %s' % (

@@ -375,6 +375,28 @@ class Run(Workflow, ModelSQL, ModelView):
         return super().copy(runs, default=default)
 
     @classmethod
+    def refresh(cls):
+        """Run again the latest done analysis of each kind and company
+        over a period of the same length ending today (cron)."""
+        today = Pool().get('ir.date').today()
+        latest = {}
+        for run in cls.search([('state', '=', 'done')],
+                order=[('finished', 'ASC'), ('id', 'ASC')]):
+            latest[run.company, run.kind] = run
+        runs = [r for r in latest.values() if r.end_date < today]
+        for run in runs:
+            length = run.end_date - run.start_date
+            new, = cls.copy([run], default={
+                    'start_date': today - length, 'end_date': today,
+                    'state': 'draft'})
+            with Transaction().set_context(company=run.company.id):
+                try:
+                    cls.run([new])
+                except UserError:
+                    # nothing bought in the period: nothing to refresh
+                    cls.delete([new])
+
+    @classmethod
     def customer_satisfaction(cls, run, party_ids):
         """Mean satisfaction score (1-5) per customer id over the run's
         period; modules that survey customers extend it"""

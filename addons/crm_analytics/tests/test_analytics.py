@@ -406,3 +406,29 @@ class AnalyticsTestCase(DBTestCase):
                         'end_date': END}])
             Run.run([other])
             self.assertEqual(Run(other.id).state, 'queued')
+
+    @with_transaction()
+    def test_cron_refresh(self):
+        "The cron runs the latest analysis again over a period ending today"
+        pool = Pool()
+        Run = pool.get('crm.analytics.run')
+        Date = pool.get('ir.date')
+        company = create_company()
+        with set_company(company):
+            today = Date.today()
+            create_purchases(company, customers=10,
+                start=today - dt.timedelta(days=200), days=200)
+            first = execute(new_run('rfm',
+                    start_date=today - dt.timedelta(days=300),
+                    end_date=today - dt.timedelta(days=10)))
+            self.assertEqual(first.state, 'done', first.message)
+            Run.refresh()
+            second, = Run.search([('id', '!=', first.id)])
+            self.assertEqual(
+                (second.kind, second.state, second.start_date,
+                    second.end_date),
+                ('rfm', 'queued', today - dt.timedelta(days=290), today))
+            Run.process([second])
+            self.assertEqual(Run(second.id).state, 'done')
+            Run.refresh()  # the latest ends today: nothing to do
+            self.assertEqual(Run.search_count([]), 2)
