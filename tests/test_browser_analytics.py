@@ -16,7 +16,7 @@ import pytest
 from test_browser import (  # noqa: F401 (browser is a fixture)
     CJK, browser, expect)
 from test_browser_service import supervisor_sao  # noqa: F401
-from test_xmlrpc_analytics import decimal, rpc_date
+from test_xmlrpc_hr import decimal, rpc_date
 
 
 @pytest.fixture

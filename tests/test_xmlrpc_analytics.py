@@ -8,29 +8,12 @@ exports them to .xlsx; bad parameters and an empty period are refused in
 Chinese and change nothing; a CRM user may read but not run."""
 import datetime as dt
 import io
-import re
 import secrets
-import xmlrpc.client
 
 import openpyxl
 import pytest
 
-CJK = re.compile('[\u4e00-\u9fff]')
-
-
-def rpc_date(value):
-    return {'__class__': 'date',
-        'year': value.year, 'month': value.month, 'day': value.day}
-
-
-def decimal(value):
-    return {'__class__': 'Decimal', 'decimal': str(value)}
-
-
-def fault(client, *args):
-    with pytest.raises(xmlrpc.client.Fault) as info:
-        client(*args)
-    return info.value
+from test_xmlrpc_hr import CJK, decimal, fault, rpc_date
 
 
 @pytest.fixture(scope='module')

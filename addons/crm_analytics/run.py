@@ -33,6 +33,14 @@ RESULT_MODELS = list(RESULTS.values()) + ['crm.analytics.suggestion']
 _DRAFT = {'readonly': Eval('state') != 'draft'}
 
 
+def _parameter(kind, required=False):
+    "States of a parameter of the analyses of kind"
+    states = dict(_DRAFT, invisible=Eval('kind') != kind)
+    if required:
+        states['required'] = Eval('kind') == kind
+    return states
+
+
 class Run(Workflow, ModelSQL, ModelView):
     __string__ = "Analytics Run"
     __name__ = 'crm.analytics.run'
@@ -58,71 +66,36 @@ class Run(Workflow, ModelSQL, ModelView):
         help="RFM: set the customers' segment and value tier (manual ones "
         "are kept); churn: mark customers at risk in their lifecycle.")
     satisfaction_weight = fields.Float(
-        "Satisfaction Weight", required=True, states={
-            'invisible': Eval('kind') != 'rfm', 'readonly': _DRAFT['readonly'],
-            })
+        "Satisfaction Weight", required=True, states=_parameter('rfm'))
     loyalty_weight = fields.Float(
-        "Loyalty Weight", required=True, states={
-            'invisible': Eval('kind') != 'rfm', 'readonly': _DRAFT['readonly'],
-            })
+        "Loyalty Weight", required=True, states=_parameter('rfm'))
     stability_weight = fields.Float(
-        "Stability Weight", required=True, states={
-            'invisible': Eval('kind') != 'rfm', 'readonly': _DRAFT['readonly'],
-            })
+        "Stability Weight", required=True, states=_parameter('rfm'))
     value_weight = fields.Float(
-        "Value Weight", required=True, states={
-            'invisible': Eval('kind') != 'rfm', 'readonly': _DRAFT['readonly'],
-            })
+        "Value Weight", required=True, states=_parameter('rfm'))
     min_support = fields.Float(
-        "Minimum Support", digits=(16, 6), states={
-            'invisible': Eval('kind') != 'pairs',
-            'required': Eval('kind') == 'pairs',
-            'readonly': _DRAFT['readonly'],
-            },
+        "Minimum Support", digits=(16, 6),
+        states=_parameter('pairs', required=True),
         help="Share of baskets holding both products, in (0, 1].")
     min_confidence = fields.Float(
-        "Minimum Confidence", digits=(16, 4), states={
-            'invisible': Eval('kind') != 'pairs',
-            'required': Eval('kind') == 'pairs',
-            'readonly': _DRAFT['readonly'],
-            },
+        "Minimum Confidence", digits=(16, 4),
+        states=_parameter('pairs', required=True),
         help="Share of the baskets with the first product that also hold "
         "the second, in (0, 1].")
     min_lift = fields.Float(
-        "Minimum Lift", digits=(16, 4), states={
-            'invisible': Eval('kind') != 'pairs',
-            'readonly': _DRAFT['readonly'],
-            })
+        "Minimum Lift", digits=(16, 4), states=_parameter('pairs'))
     suggestions_per_customer = fields.Integer(
-        "Suggestions per Customer", states={
-            'invisible': Eval('kind') != 'pairs',
-            'required': Eval('kind') == 'pairs',
-            'readonly': _DRAFT['readonly'],
-            })
+        "Suggestions per Customer", states=_parameter('pairs', required=True))
     horizon_days = fields.Integer(
-        "Horizon (Days)", states={
-            'invisible': Eval('kind') != 'clv',
-            'required': Eval('kind') == 'clv',
-            'readonly': _DRAFT['readonly'],
-            },
+        "Horizon (Days)", states=_parameter('clv', required=True),
         help="Expected purchases are counted over the next days.")
     clv_months = fields.Integer(
-        "Lifetime Value Months", states={
-            'invisible': Eval('kind') != 'clv',
-            'required': Eval('kind') == 'clv',
-            'readonly': _DRAFT['readonly'],
-            })
+        "Lifetime Value Months", states=_parameter('clv', required=True))
     monthly_discount_rate = fields.Float(
-        "Monthly Discount Rate", digits=(16, 4), states={
-            'invisible': Eval('kind') != 'clv',
-            'readonly': _DRAFT['readonly'],
-            })
+        "Monthly Discount Rate", digits=(16, 4), states=_parameter('clv'))
     risk_threshold = fields.Float(
-        "At-Risk Threshold", digits=(16, 4), states={
-            'invisible': Eval('kind') != 'clv',
-            'required': Eval('kind') == 'clv',
-            'readonly': _DRAFT['readonly'],
-            },
+        "At-Risk Threshold", digits=(16, 4),
+        states=_parameter('clv', required=True),
         help="Customers whose probability of being still active is below "
         "this share are at risk.")
     state = fields.Selection([
