@@ -113,9 +113,10 @@ def validate_mapping(mapping):
     >>> validate_mapping([('all', (1, 5), (1, 5))]).tolist() == [[0] * 5] * 5
     True
     >>> validate_mapping([('top', (5, 5), (1, 5))])
+    ... # doctest: +IGNORE_EXCEPTION_DETAIL
     Traceback (most recent call last):
         ...
-    ValueError: RFM mapping leaves R=1, FM=1 without segment
+    MappingError: RFM mapping leaves R=1, FM=1 without segment
     """
     table = np.full((SCORES, SCORES), -1)
     for index, rule in enumerate(mapping):
