@@ -1,6 +1,7 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
 import datetime as dt
+from collections import defaultdict
 from decimal import Decimal
 
 from sql import Literal
@@ -353,16 +354,24 @@ class Party(metaclass=PoolMeta):
         values maps party id to a dict of {'segment': id, 'value_tier': x};
         customers with a manual override keep theirs.
         """
-        to_write = []
-        parties = cls.browse(list(values))
-        for party in parties:
+        # one write per distinct change: analytics give few distinct
+        # values to many customers
+        groups = defaultdict(list)
+        for party in cls.browse(list(values)):
             vals = dict(values[party.id])
             if party.segment_manual:
                 vals.pop('segment', None)
             if party.value_tier_manual:
                 vals.pop('value_tier', None)
+            for name in list(vals):
+                current = getattr(party, name)
+                if getattr(current, 'id', current) == vals[name]:
+                    del vals[name]
             if vals:
-                to_write.extend(([party], vals))
+                groups[tuple(sorted(vals.items()))].append(party)
+        to_write = []
+        for vals, parties in groups.items():
+            to_write.extend((parties, dict(vals)))
         if to_write:
             with Transaction().set_context(_crm_computed=True):
                 cls.write(*to_write)

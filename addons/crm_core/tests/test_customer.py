@@ -129,6 +129,11 @@ class CustomerTestCase(DBTestCase):
         self.assertFalse(computed.segment_manual)
         self.assertIn(
             'segment', {c.field.name for c in manual.profile_changes})
+        # the same values again change nothing and log nothing
+        logged = len(Party(computed.id).profile_changes)
+        Party.set_computed({
+                computed.id: {'segment': lost.id, 'value_tier': 'b'}})
+        self.assertEqual(len(Party(computed.id).profile_changes), logged)
 
     @with_transaction()
     def test_data_quality_flags(self):
