@@ -193,19 +193,25 @@ class Forecast(ModelSQL, ModelView):
     def table_query(cls):
         opportunity = Pool().get('sale.opportunity').__table__()
         company = Transaction().context.get('company', -1)
-        month = as_date(DateTrunc('month', Coalesce(
-                    opportunity.end_date, opportunity.start_date)))
+        # the month is computed below the GROUP BY: PostgreSQL does not
+        # match two DATE_TRUNC calls with their unit as parameters
         amount = Coalesce(opportunity.amount, 0)
-        return opportunity.select(
-            day_number(month).as_('id'), month.as_('month'),
-            Count(opportunity.id).as_('opportunities'),
-            Sum(amount).as_('amount'),
-            cls.weighted_amount.sql_cast(Sum(amount * Coalesce(
-                        opportunity.conversion_probability, 0))).as_(
-                'weighted_amount'),
+        open_ = opportunity.select(
+            as_date(DateTrunc('month', Coalesce(
+                        opportunity.end_date, opportunity.start_date))).as_(
+                'month'),
+            opportunity.id, amount.as_('amount'),
+            (amount * Coalesce(opportunity.conversion_probability, 0)).as_(
+                'weighted'),
             where=(opportunity.company == company)
-            & opportunity.state.in_(['lead', 'opportunity']),
-            group_by=[month])
+            & opportunity.state.in_(['lead', 'opportunity']))
+        return open_.select(
+            day_number(open_.month).as_('id'), open_.month,
+            Count(open_.id).as_('opportunities'),
+            Sum(open_.amount).as_('amount'),
+            cls.weighted_amount.sql_cast(Sum(open_.weighted)).as_(
+                'weighted_amount'),
+            group_by=[open_.month])
 
     @classmethod
     def xlsx_columns(cls):

@@ -120,20 +120,26 @@ class ServiceMonth(ModelSQL, ModelView):
         scores = survey.select(survey.ticket,
             Sum(survey.score).as_('total'), Count(survey.id).as_('count'),
             group_by=[survey.ticket])
-        month = as_date(DateTrunc('month', ticket.create_date))
         resolved = ticket.resolved_time != Null
-        surveys = Sum(Coalesce(scores.count, 0))
-        rows = ticket.join(scores, 'LEFT',
+        # the month is computed below the GROUP BY: PostgreSQL does not
+        # match two DATE_TRUNC calls with their unit as parameters
+        lines = ticket.join(scores, 'LEFT',
             condition=scores.ticket == ticket.id).select(
-            month.as_('month'), ticket.queue.as_('queue'),
-            Count(ticket.id).as_('tickets'),
-            Sum(Case((ticket.type == 'complaint', 1), else_=0)).as_(
-                'complaints'),
-            Sum(Case((resolved, 1), else_=0)).as_('resolved'),
-            Sum(Case((resolved, sla_met(ticket)), else_=0)).as_('met'),
-            surveys.as_('surveys'),
-            Sum(Coalesce(scores.total, 0)).as_('score_total'),
-            where=where, group_by=[month, ticket.queue])
+            as_date(DateTrunc('month', ticket.create_date)).as_('month'),
+            ticket.queue, ticket.id,
+            Case((ticket.type == 'complaint', 1), else_=0).as_('complaint'),
+            Case((resolved, 1), else_=0).as_('resolved'),
+            Case((resolved, sla_met(ticket)), else_=0).as_('met'),
+            Coalesce(scores.count, 0).as_('surveys'),
+            Coalesce(scores.total, 0).as_('score_total'),
+            where=where)
+        rows = lines.select(lines.month, lines.queue,
+            Count(lines.id).as_('tickets'),
+            Sum(lines.complaint).as_('complaints'),
+            Sum(lines.resolved).as_('resolved'), Sum(lines.met).as_('met'),
+            Sum(lines.surveys).as_('surveys'),
+            Sum(lines.score_total).as_('score_total'),
+            group_by=[lines.month, lines.queue])
         return rows.select(
             RowNumber(window=Window([], order_by=[
                         rows.month.asc, rows.queue.asc])).as_('id'),
