@@ -3,6 +3,7 @@
     python bench/run.py [--database sqlite,postgresql] [--tasks T1,T2]
                         [--customers N] [--tickets N] [--articles N]
                         [--employees N] [--hr-tickets N]
+                        [--lines N] [--products N]
                         [--pg-uri postgresql://USER@HOST:PORT/]
 
 For each database, each group of tasks below gets a new throw-away
@@ -10,12 +11,16 @@ database with its module activated, runs its tasks in order, and the
 database is dropped: crm_core for core_bulk_create (which leaves its
 customers in it) then core_duplicate_scan over them; crm_service for
 service_routing; crm_service again for service_kb_match; crm_service
-and crm_hr for hr_campaign.  A task whose group's first task is not run
-builds its own database and data.  Each task runs in a process of its
-own (trytond serves one backend per process).
+and crm_hr for hr_campaign; crm_analytics for analytics_rfm (which
+loads the generated purchases), analytics_contribution,
+analytics_product_pairs and analytics_clv.  A task whose group's first
+task is not run builds its own database and data.  Each task runs in a
+process of its own (trytond serves one backend per process).
 
-service_kb_match compares with scikit-learn: bench/requirements.txt is
+service_kb_match compares with scikit-learn, analytics_rfm with pandas
+and analytics_product_pairs with mlxtend: bench/requirements.txt is
 installed into this Python first when its pins are not met.
+analytics_clv makes its own virtualenv for lifetimes.
 
 PostgreSQL runs on the server of --pg-uri or TRYTOND_DATABASE__URI; with
 neither, on a throw-away cluster (bench/pg_cluster.py) stopped at the end.
@@ -40,7 +45,12 @@ GROUPS = [
     (['crm_service'], ['service_routing']),
     (['crm_service'], ['service_kb_match']),
     (['crm_service', 'crm_hr'], ['hr_campaign']),
+    (['crm_analytics'], ['analytics_rfm', 'analytics_contribution',
+            'analytics_product_pairs', 'analytics_clv']),
     ]
+# the tasks whose references bench/requirements.txt installs
+REFERENCE_TASKS = {'service_kb_match', 'analytics_rfm',
+    'analytics_product_pairs'}
 TASKS = [t for _, tasks in GROUPS for t in tasks]
 
 
@@ -55,6 +65,10 @@ def task_args(task, options):
     if task == 'service_kb_match':
         return ['--articles', str(options.articles),
             '--queries', str(options.queries)]
+    if task.startswith('analytics_'):
+        return ['--customers', str(options.customers),
+            '--products', str(options.products)] + (
+            ['--lines', str(options.lines)] if options.lines else [])
     if task == 'hr_campaign':
         return ['--employees', str(options.employees),
             '--tickets', str(options.hr_tickets)]
@@ -140,6 +154,10 @@ def main(argv=None):
         help="hr_campaign: employees assessed")
     parser.add_argument('--hr-tickets', type=int, default=500000,
         help="hr_campaign: tickets of the quarter the metrics read")
+    parser.add_argument('--lines', type=int,
+        help="analytics_*: purchase lines (default: 10 per customer)")
+    parser.add_argument('--products', type=int, default=2000,
+        help="analytics_*: products")
     parser.add_argument('--pg-uri',
         default=os.environ.get('TRYTOND_DATABASE__URI', ''),
         help="PostgreSQL server (default: $TRYTOND_DATABASE__URI, else a "
@@ -156,7 +174,7 @@ def main(argv=None):
     unknown = set(options.tasks) - set(TASKS)
     if unknown:
         parser.error('unknown task: %s' % ', '.join(sorted(unknown)))
-    if 'service_kb_match' in options.tasks:
+    if REFERENCE_TASKS & set(options.tasks):
         ensure_requirements()
     # stop the throw-away cluster and drop the databases when killed
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))

@@ -71,9 +71,9 @@ def fetch_columns(query, dtypes):
 
 
 def insert_rows(model_name, columns, rows):
-    """Insert result rows with executemany, in batches, with the ORM's
-    create_uid / create_date; rows are sequences in the order of
-    columns."""
+    """Insert result rows with the ORM's create_uid / create_date; rows
+    are sequences in the order of columns.  PostgreSQL: one COPY, other
+    databases: executemany in batches."""
     Model = Pool().get(model_name)
     table = Model.__table__()
     transaction = Transaction()
@@ -81,8 +81,23 @@ def insert_rows(model_name, columns, rows):
     now = dt.datetime.now()
     user = transaction.user
     names = list(columns) + ['create_uid', 'create_date']
-    rows = iter(rows)
     count = 0
+    if backend.name == 'postgresql':
+        # COPY takes no float for an integer column, as an INSERT would
+        whole = [i for i, n in enumerate(columns)
+            if isinstance(Model._fields.get(n), fields.Integer)]
+        with cursor.copy('COPY "%s" (%s) FROM STDIN' % (
+                    table._name, ', '.join('"%s"' % n for n in names))
+                ) as copy:
+            for row in rows:
+                row = list(row)
+                for i in whole:
+                    if isinstance(row[i], float):
+                        row[i] = round(row[i])
+                copy.write_row(row + [user, now])
+                count += 1
+        return count
+    rows = iter(rows)
     while True:
         batch = [tuple(row) + (user, now)
             for _, row in zip(range(BATCH), rows)]

@@ -58,9 +58,11 @@ class Context(ReportContextMixin, ModelView):
         return 'store'
 
 
-def _purchases():
+def _purchases(join=False):
     """The purchase lines of the context's company, period, store and
-    customers' region and segment, joined to their customer"""
+    customers' region and segment; joined to their customer when join is
+    set or a filter needs it (every line has its customer: the join
+    drops none, it only costs a lookup per line)"""
     pool = Pool()
     purchase = pool.get('crm.purchase').__table__()
     party = pool.get('party.party').__table__()
@@ -73,8 +75,12 @@ def _purchases():
             ('region', party.region), ('segment', party.segment)]:
         if context.get(name):
             where &= column == context[name]
-    return purchase, party, purchase.join(
-        party, condition=purchase.party == party.id), where
+            join |= name != 'store'
+    if join:
+        from_ = purchase.join(party, condition=purchase.party == party.id)
+    else:
+        from_ = purchase
+    return purchase, party, from_, where
 
 
 class _Report(ModelSQL, ModelView):
@@ -155,8 +161,9 @@ class ContributionGroup(_Report):
 
     @classmethod
     def table_query(cls):
-        purchase, party, from_, where = _purchases()
         dimension = Transaction().context.get('dimension') or 'store'
+        purchase, party, from_, where = _purchases(
+            join=dimension != 'store')
         key = {
             'store': purchase.store,
             'region': party.region,

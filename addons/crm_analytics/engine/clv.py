@@ -78,19 +78,32 @@ def _customer_arrays(frequency, recency, T):
     return x, t_x, T
 
 
-def _bgnbd_terms(params, x, t_x, T):
-    "Per customer log-likelihood and the log weights of alive / dropped"
+def _levels(x):
+    """The distinct frequencies and where each customer's is among them:
+    the special functions of x are computed once per distinct value (a
+    few hundred at most) and spread to the customers."""
+    values, index = np.unique(x, return_inverse=True)
+    return values, index.reshape(np.shape(x))
+
+
+def _bgnbd_terms(params, x, t_x, T, levels=None):
+    """Per customer log-likelihood and the log weights of alive / dropped,
+    and the logs of alpha + T and alpha + t_x"""
     r, alpha, a, b = params
+    xs, at = _levels(x) if levels is None else levels
     repeat = x > 0
-    base = (gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-        + betaln(a, b + x) - betaln(a, b))
-    log_alive = -(r + x) * np.log(alpha + T)
+    base = (gammaln(r + xs) - gammaln(r) + r * np.log(alpha)
+        + betaln(a, b + xs) - betaln(a, b))[at]
+    log_age = np.log(alpha + T)
+    log_last = np.log(alpha + t_x)
+    log_alive = -(r + x) * log_age
     # Dropping out needs a repeat purchase to drop out after.
     log_dropped = np.where(repeat,
-        np.log(a) - np.log(np.where(repeat, b + x - 1, 1))
-        - (r + x) * np.log(alpha + t_x), -np.inf)
+        (np.log(a) - np.log(np.where(xs > 0, b + xs - 1, 1)))[at]
+        - (r + x) * log_last, -np.inf)
     total = np.logaddexp(log_alive, log_dropped)
-    return base + total, log_alive - total, log_dropped - total
+    return (base + total, log_alive - total, log_dropped - total, log_age,
+        log_last)
 
 
 def bgnbd_log_likelihood(params, frequency, recency, T):
@@ -105,20 +118,22 @@ def bgnbd_log_likelihood(params, frequency, recency, T):
     return _bgnbd_terms(params, x, t_x, T)[0]
 
 
-def _bgnbd_objective(log_params, x, t_x, T, weights):
+def _bgnbd_objective(log_params, x, t_x, T, weights, levels=None):
     "Mean negative log-likelihood and its gradient in log-parameters"
     r, alpha, a, b = params = np.exp(log_params)
-    log_likelihood, log_alive, log_dropped = _bgnbd_terms(params, x, t_x, T)
+    xs, at = _levels(x) if levels is None else levels
+    log_likelihood, log_alive, log_dropped, log_age, log_last = (
+        _bgnbd_terms(params, x, t_x, T, (xs, at)))
     alive, dropped = np.exp(log_alive), np.exp(log_dropped)
-    repeat_b = np.where(x > 0, b + x - 1, 1)
-    shared = digamma(a + b) - digamma(a + b + x)
+    repeat_b = np.where(xs > 0, b + xs - 1, 1)[at]
+    shared = digamma(a + b) - digamma(a + b + xs)
     gradient = np.stack([
-            digamma(r + x) - digamma(r) + np.log(alpha)
-            - alive * np.log(alpha + T) - dropped * np.log(alpha + t_x),
+            (digamma(r + xs) - digamma(r) + np.log(alpha))[at]
+            - alive * log_age - dropped * log_last,
             r / alpha
             - (r + x) * (alive / (alpha + T) + dropped / (alpha + t_x)),
-            shared + dropped / a,
-            shared + digamma(b + x) - digamma(b) - dropped / repeat_b,
+            shared[at] + dropped / a,
+            (shared + digamma(b + xs) - digamma(b))[at] - dropped / repeat_b,
             ]) * params[:, None]
     total = weights.sum()
     return (-(weights @ log_likelihood) / total,
@@ -132,7 +147,8 @@ def _distinct_rows(*columns):
     return [rows[:, i] for i in range(len(columns))] + [counts.astype(float)]
 
 
-def _maximise(objective, starts, data, max_iterations, strict, make):
+def _maximise(objective, starts, data, max_iterations, strict, make,
+        weights):
     best = None
     for start in starts:
         result = minimize(
@@ -149,7 +165,6 @@ def _maximise(objective, starts, data, max_iterations, strict, make):
         message = "a parameter ran to its bound: the data cannot fix it"
     if strict and not converged:
         raise FitError(f"the fit did not converge: {message}")
-    weights = data[-1]
     return Fit(make(*map(float, np.exp(best.x))),
         float(-best.fun * weights.sum()),
         converged, message)
@@ -186,10 +201,11 @@ def fit_bgnbd(frequency, recency, T, max_iterations=1000, strict=True):
     if not (T > 0).any():
         raise FitError("all customers have age 0")
     data = _distinct_rows(x, t_x, T)
+    data.append(_levels(data[0]))
     scale = T.sum() / x.sum()  # periods between purchases
     starts = [(1, scale, 1, 1), (0.5, scale / 2, 0.5, 2), (2, 2 * scale, 2, 5)]
     return _maximise(_bgnbd_objective, starts, data, max_iterations, strict,
-        BgNbdParams)
+        BgNbdParams, data[3])
 
 
 def probability_alive(params, frequency, recency, T):
@@ -261,11 +277,17 @@ def _monetary_arrays(frequency, monetary):
     return x, m
 
 
-def _gamma_gamma_terms(params, x, m):
+def _gamma_gamma_terms(params, x, m, levels=None):
+    """Per repeat buyer log-likelihood, and the logs of m, x and
+    gamma + m x"""
     p, q, gamma = params
-    return (gammaln(p * x + q) - gammaln(p * x) - gammaln(q)
-        + q * np.log(gamma) + (p * x - 1) * np.log(m) + p * x * np.log(x)
-        - (p * x + q) * np.log(gamma + m * x))
+    xs, at = _levels(x) if levels is None else levels
+    log_m = np.log(m)
+    log_x = np.log(xs)[at]
+    log_total = np.log(gamma + m * x)
+    return ((gammaln(p * xs + q) - gammaln(p * xs) - gammaln(q)
+            + q * np.log(gamma))[at] + (p * x - 1) * log_m + p * x * log_x
+        - (p * x + q) * log_total), log_m, log_x, log_total
 
 
 def gamma_gamma_log_likelihood(params, frequency, monetary):
@@ -279,18 +301,19 @@ def gamma_gamma_log_likelihood(params, frequency, monetary):
     x, m = _monetary_arrays(frequency, monetary)
     if (x == 0).any():
         raise ValueError("the Gamma-Gamma likelihood needs frequency > 0")
-    return _gamma_gamma_terms(params, x, m)
+    return _gamma_gamma_terms(params, x, m)[0]
 
 
-def _gamma_gamma_objective(log_params, x, m, weights):
+def _gamma_gamma_objective(log_params, x, m, weights, levels=None):
     p, q, gamma = params = np.exp(log_params)
-    log_likelihood = _gamma_gamma_terms(params, x, m)
-    common = digamma(p * x + q)
-    log_total = np.log(gamma + m * x)
+    xs, at = _levels(x) if levels is None else levels
+    log_likelihood, log_m, log_x, log_total = _gamma_gamma_terms(
+        params, x, m, (xs, at))
+    common = digamma(p * xs + q)
     gradient = np.stack([
-            x * (common - digamma(p * x) + np.log(m) + np.log(x)
+            x * ((common - digamma(p * xs))[at] + log_m + log_x
                 - log_total),
-            common - digamma(q) + np.log(gamma) - log_total,
+            (common - digamma(q) + np.log(gamma))[at] - log_total,
             q / gamma - (p * x + q) / (gamma + m * x),
             ]) * params[:, None]
     total = weights.sum()
@@ -319,11 +342,12 @@ def fit_gamma_gamma(frequency, monetary, max_iterations=1000, strict=True):
         raise FitError("fewer than 2 repeat buyers: cannot fit spend model")
     x, m = x[repeat], m[repeat]
     data = _distinct_rows(x, m)
+    data.append(_levels(data[0]))
     mean = m.mean()
     # Each start has the observed mean as the population mean value.
     starts = [(1, 2, mean), (4, 4, 0.75 * mean), (10, 3, 0.2 * mean)]
     return _maximise(_gamma_gamma_objective, starts, data, max_iterations,
-        strict, GammaGammaParams)
+        strict, GammaGammaParams, data[2])
 
 
 def expected_average_value(params, frequency, monetary):
