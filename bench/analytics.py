@@ -80,21 +80,10 @@ def main(task, description, measure, argv=None, runs=3, parser=None):
     options = parser.parse_args(argv)
     if options.lines is None:
         options.lines = LINES_PER_CUSTOMER * options.customers
-    database = common.BenchDatabase.from_options(options, MODULES)
-    created = not options.conf
-    if created:
-        common.progress('creating %s database with %s' % (
-                database.backend, ', '.join(MODULES)))
-        database.create()
-    try:
-        session = common.Session(database).prepare()
-        data = ensure_data(session, options)
-        entry = measure(session, options, data)
-        common.report([entry], not options.no_write, task)
-    finally:
-        if created:
-            database.drop()
-    return 0
+
+    def run(session):
+        return measure(session, options, ensure_data(session, options))
+    return common.run_task(task, options, MODULES, run)
 
 
 # -- memory -------------------------------------------------------------------

@@ -418,3 +418,22 @@ def report(results, write, task):
 def progress(message):
     print('[%s] %s' % (time.strftime('%H:%M:%S'), message), file=sys.stderr,
         flush=True)
+
+
+def run_task(task, options, modules, run):
+    """Call run(session) on the database of options (a new one, created
+    before and dropped after, unless --conf names one) and report the
+    entry it returns as task's result."""
+    database = BenchDatabase.from_options(options, modules)
+    created = not options.conf
+    if created:
+        progress('creating %s database with %s' % (
+                database.backend, ', '.join(modules)))
+        database.create()
+    try:
+        session = Session(database).prepare()
+        report([run(session)], not options.no_write, task)
+    finally:
+        if created:
+            database.drop()
+    return 0

@@ -830,20 +830,8 @@ def argument_parser():
 
 def main(argv=None):
     options = argument_parser().parse_args(argv)
-    database = common.BenchDatabase.from_options(options, MODULES)
-    created = not options.conf
-    if created:
-        common.progress('creating %s database with %s' % (
-                database.backend, ', '.join(MODULES)))
-        database.create()
-    try:
-        session = common.Session(database).prepare()
-        entry = run(session, options)
-        common.report([entry], not options.no_write, TASK)
-    finally:
-        if created:
-            database.drop()
-    return 0
+    return common.run_task(
+        TASK, options, MODULES, lambda session: run(session, options))
 
 
 if __name__ == '__main__':
