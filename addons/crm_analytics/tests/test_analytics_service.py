@@ -14,6 +14,17 @@ from .test_analytics import execute, new_run
 from .tools import create_purchases
 
 
+def create_tickets(company, kinds):
+    "A centre's queue and one phone ticket of each kind, each customer's"
+    Ticket = Pool().get('crm.ticket')
+    parties, _, _ = create_purchases(company, customers=len(kinds))
+    centre, queue, _ = create_centre(company)
+    return queue, Ticket.create([{
+                'centre': centre.id, 'queue': queue.id, 'party': p.id,
+                'channel': 'phone', 'type': kind, 'subject': "Question",
+                } for p, kind in zip(parties, kinds)])
+
+
 class AnalyticsServiceTestCase(DBTestCase):
     "Relationship index with satisfaction surveys of crm_service"
     module = 'crm_analytics'
@@ -67,14 +78,8 @@ class AnalyticsServiceTestCase(DBTestCase):
         Snapshot = pool.get('crm.analytics.snapshot')
         company = create_company()
         with set_company(company):
-            parties, _, _ = create_purchases(company, customers=3)
-            centre, queue, _ = create_centre(company)
-            tickets = Ticket.create([{
-                        'centre': centre.id, 'queue': queue.id,
-                        'party': p.id, 'channel': 'phone', 'type': kind,
-                        'subject': "Question",
-                        } for p, kind in zip(parties,
-                        ['complaint', 'inquiry', 'inquiry'])])
+            _, tickets = create_tickets(
+                company, ['complaint', 'inquiry', 'inquiry'])
             now = dt.datetime.now()
             Ticket.write(tickets[:2], {'resolved_time': now})
             Ticket.write([tickets[0]], {'handling_seconds': 3600})
@@ -98,14 +103,8 @@ class AnalyticsServiceTestCase(DBTestCase):
         Reason = pool.get('crm.analytics.complaint.reason')
         company = create_company()
         with set_company(company):
-            parties, _, _ = create_purchases(company, customers=3)
-            centre, queue, _ = create_centre(company)
-            tickets = Ticket.create([{
-                        'centre': centre.id, 'queue': queue.id,
-                        'party': p.id, 'channel': 'phone', 'type': kind,
-                        'subject': "Question",
-                        } for p, kind in zip(parties,
-                        ['complaint', 'complaint', 'inquiry'])])
+            queue, tickets = create_tickets(
+                company, ['complaint', 'complaint', 'inquiry'])
             now = dt.datetime.now()
             Ticket.write([tickets[0]], {'resolved_time': now,
                     'resolution_deadline': now + dt.timedelta(hours=1)})
