@@ -6,7 +6,10 @@
 whole pytest session, shared by test_xmlrpc.py and test_browser.py;
 ``service_server``: another with crm_service, crm_hr and crm_analytics,
 shared by test_xmlrpc_service.py, test_browser_service.py,
-test_xmlrpc_hr.py, test_browser_hr.py and test_xmlrpc_analytics.py.
+test_xmlrpc_hr.py, test_browser_hr.py and test_xmlrpc_analytics.py;
+``integration_server``: a third with crm_service and crm_integration for
+test_xmlrpc_integration.py and test_browser_integration.py (the crash
+test kills and restarts it).
 Each is prepared the first time a test asks for it.  The report of a
 failed test that used one ends with the last lines of its server log.
 """
@@ -14,7 +17,7 @@ import pytest
 
 from server import running_server
 
-SERVERS = ['trytond_server', 'service_server']
+SERVERS = ['trytond_server', 'service_server', 'integration_server']
 
 
 @pytest.hookimpl(wrapper=True)
@@ -41,4 +44,11 @@ def trytond_server():
 def service_server():
     with running_server(
             modules=('crm_service', 'crm_hr', 'crm_analytics')) as server:
+        yield server
+
+
+@pytest.fixture(scope='session')
+def integration_server():
+    with running_server(
+            modules=('crm_service', 'crm_integration')) as server:
         yield server

@@ -147,6 +147,9 @@ class Server:
     demo_password: str = DEMO_PASSWORD
     config: Path | None = None
     environ: dict = field(default_factory=dict, repr=False)
+    # kill(): SIGKILL trytond, as a crash would; restart(): start it again
+    kill: object = field(default=None, repr=False)
+    restart: object = field(default=None, repr=False)
 
     @property
     def rpc_url(self):
@@ -353,6 +356,18 @@ def running_server(modules=('crm_core',), languages=('zh_CN',)):
             else:
                 raise ServerError('no free port for trytond')
             server.url = f'http://127.0.0.1:{port}/'
+
+            def kill():
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(STOP_TIMEOUT)
+
+            def restart():
+                nonlocal process
+                process = _start(config, server.database, env,
+                    server.log, port)
+                if process is None:
+                    raise ServerError(f'port {port} is taken')
+            server.kill, server.restart = kill, restart
             yield server
         finally:
             if process:

@@ -5,6 +5,7 @@ the model crm.api (docs/integration.md).  Each call checks that the user
 is an integrator allowed for the system, validates every argument and
 does all of its work or none (a refusal rolls the transaction back)."""
 import datetime as dt
+import functools
 import types
 from decimal import Decimal
 
@@ -87,6 +88,11 @@ SEARCH = {
     }
 
 
+def money(value):
+    "Two decimals whatever the database kept"
+    return value.quantize(Decimal('0.01')) if value is not None else None
+
+
 def jsonable(value):
     "Dates as ISO strings, decimals as strings: the same in XML and JSON"
     if isinstance(value, (dt.date, dt.datetime)):
@@ -100,6 +106,21 @@ def jsonable(value):
     return value
 
 
+def user_language(func):
+    """Answer in the user's language when the client sends no context
+    (plain xmlrpc.client callers send {})"""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        transaction = Transaction()
+        if not transaction.context.get('language'):
+            user = Pool().get('res.user')(transaction.user)
+            if user.language:
+                with transaction.set_context(language=user.language.code):
+                    return func(*args, **kwargs)
+        return func(*args, **kwargs)
+    return wrapper
+
+
 class Api(Model):
     __name__ = 'crm.api'
     __string__ = "Integrator API"
@@ -108,12 +129,16 @@ class Api(Model):
     def __setup__(cls):
         super().__setup__()
         cls.__rpc__.update({
-                'upsert_customer': RPC(readonly=False),
-                'log_interaction': RPC(readonly=False),
-                'record_purchases': RPC(readonly=False),
-                'open_ticket': RPC(readonly=False),
-                'customer_card': RPC(),
-                'search_customers': RPC(),
+                'upsert_customer': RPC(
+                    readonly=False, decorator=user_language),
+                'log_interaction': RPC(
+                    readonly=False, decorator=user_language),
+                'record_purchases': RPC(
+                    readonly=False, decorator=user_language),
+                'open_ticket': RPC(
+                    readonly=False, decorator=user_language),
+                'customer_card': RPC(decorator=user_language),
+                'search_customers': RPC(decorator=user_language),
                 'version': RPC(),
                 })
 
@@ -294,10 +319,11 @@ class Api(Model):
             raise ApiError('invalid_argument', gettext(
                     'crm_integration.msg_api_not_list',
                     argument='purchases'))
-        if len(purchases) > MAX_PURCHASES:
+        if (len(purchases) > MAX_PURCHASES
+                or payload_size(purchases) > MAX_REQUEST_BYTES):
             raise ApiError('too_large', gettext(
                     'crm_integration.msg_api_too_many',
-                    limit=MAX_PURCHASES))
+                    limit=MAX_PURCHASES, size=MAX_REQUEST_BYTES))
         lines = [cls._validate(p, PURCHASE, 'purchases.%s' % i)
             for i, p in enumerate(purchases)]
         with cls._as_root(system):
@@ -399,15 +425,15 @@ class Api(Model):
             'contacts': [{'type': m.type, 'value': m.value}
                 for m in party.contact_mechanisms if m.active],
             'wishes': {
-                'budget_min': party.wish_budget_min,
-                'budget_max': party.wish_budget_max,
+                'budget_min': money(party.wish_budget_min),
+                'budget_max': money(party.wish_budget_max),
                 'area_min': party.wish_area_min,
                 'area_max': party.wish_area_max,
                 'rooms': party.wish_rooms,
                 'district': party.wish_district,
                 },
             'figures': {
-                'purchase_amount': party.purchase_amount,
+                'purchase_amount': money(party.purchase_amount),
                 'purchase_count': party.purchase_count,
                 'last_purchase_date': party.last_purchase_date,
                 },
@@ -419,11 +445,12 @@ class Api(Model):
                     'id': p.id, 'date': p.date,
                     'product': p.product.rec_name if p.product
                     else p.description,
-                    'quantity': p.quantity, 'amount': p.amount,
+                    'quantity': p.quantity, 'amount': money(p.amount),
                     'external_id': p.external_id} for p in purchases],
             'recommended_units': [{
                     'unit': m.property.rec_name, 'score': m.score,
-                    'price': m.property.price, 'layout': m.property.layout,
+                    'price': money(m.property.price),
+                    'layout': m.property.layout,
                     } for m in party.recommended_units],
             }
 

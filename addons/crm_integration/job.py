@@ -85,8 +85,9 @@ class Job(Workflow, ModelSQL, ModelView):
             ('running', 'queued'),
             }
         cls._buttons.update({
+                # a queued or running job whose process died resumes too
                 'resume': {
-                    'invisible': ~Eval('state').in_(['failed', 'running']),
+                    'invisible': Eval('state') == 'done',
                     'depends': ['state'],
                     },
                 })
