@@ -15,6 +15,7 @@ from trytond.transaction import Transaction
 from trytond.modules.crm_core.common import id_slices
 from trytond.modules.crm_core.engine.dedup import contact_key
 
+from . import bulk
 from .engine import transform
 from .exceptions import RowError
 from .savepoint import apply_isolated, create_sliced
@@ -194,15 +195,10 @@ def _create_customers(system, rows):
         for key in keys:
             owner[key] = row
         to_create.append(row)
-    vlist = []
-    for row in to_create:
-        values = party_values(row.values)
-        mechanisms = new_mechanisms(row.values, set())
-        if mechanisms:
-            values['contact_mechanisms'] = [('create', mechanisms)]
-        vlist.append(values)
-    parties = create_sliced(Party, vlist)
-    party_of = {id(row): p.id for row, p in zip(to_create, parties)}
+    party_ids = bulk.create_customers(
+        [party_values(row.values) for row in to_create],
+        [new_mechanisms(row.values, set()) for row in to_create])
+    party_of = {id(row): pid for row, pid in zip(to_create, party_ids)}
     merges = [(row, target if isinstance(target, int)
             else party_of[id(target)]) for row, target in merges]
     _merge_customers(merges, Party, Mechanism)

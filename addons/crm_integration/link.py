@@ -55,9 +55,9 @@ class Link(ModelSQL, ModelView):
     def get_models(cls):
         pool = Pool()
         IrModel = pool.get('ir.model')
-        models = ['party.party', 'product.template', 'crm.purchase', 'crm.property.project',
-            'crm.property.building', 'crm.property', 'crm.interaction',
-            'crm.ticket']
+        models = ['party.party', 'product.template', 'crm.purchase',
+            'crm.property.project', 'crm.property.building', 'crm.property',
+            'crm.interaction', 'crm.ticket']
         present = {name for name, _ in pool.iterobject()}
         return [(None, '')] + [(m, IrModel.get_name(m)) for m in models
             if m in present]
