@@ -172,3 +172,15 @@ def create_customers(vlist, mechanisms):
     Party.update_data_quality(parties)
     Duplicate.detect(parties)
     return ids
+
+
+def create_purchases(vlist):
+    "Insert purchase lines; crm_core refuses a quantity of zero"
+    Purchase = Pool().get('crm.purchase')
+    for values in vlist:
+        if not values.get('quantity'):
+            raise RowError(gettext(
+                    'crm_core.msg_purchase_quantity_zero',
+                    party=values.get('party')))
+    defaults = check_values(Purchase, vlist)
+    return insert(Purchase, vlist, defaults)

@@ -419,8 +419,7 @@ def _store_orders(job, batch):
                 status[row.external_id] = 'updated'
         else:
             status.setdefault(row.external_id, 'skipped')
-    if to_create:
-        create_sliced(Purchase, to_create)
+    bulk.create_purchases(to_create)
     if args:
         Purchase.write(*args)
     return Counter(status.values())

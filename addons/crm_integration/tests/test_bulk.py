@@ -62,6 +62,28 @@ class BulkTestCase(DBTestCase):
                 {pair.party.id, pair.other.id}, {orm.id, fast.id})
 
     @with_transaction()
+    def test_purchase_same_as_orm_create(self):
+        pool = Pool()
+        Party = pool.get('party.party')
+        Purchase = pool.get('crm.purchase')
+        company = create_company()
+        with set_company(company):
+            party, = Party.create([{'name': 'A'}])
+            values = {
+                'company': company.id, 'party': party.id,
+                'date': dt.date(2026, 5, 1), 'description': 'P9',
+                'quantity': 2.5, 'amount': Decimal('12.30'),
+                'currency': company.currency.id, 'channel': 'online',
+                'reference': 'SO1', 'external_id': 'X:SO1:1'}
+            orm, = Purchase.create([dict(values, external_id='X:SO1:0')])
+            fast = Purchase(bulk.create_purchases([values])[0])
+            expected = dict(stored(orm), external_id='X:SO1:1')
+            self.assertEqual(stored(fast), expected)
+            self.assertEqual(fast.party, party)
+            with self.assertRaises(RowError):
+                bulk.create_purchases([dict(values, quantity=0)])
+
+    @with_transaction()
     def test_refuses_what_the_orm_refuses(self):
         company = create_company()
         with set_company(company):
