@@ -120,6 +120,11 @@ class Job(Workflow, ModelSQL, ModelView):
         return '%s - %s' % (self.system.rec_name, kind)
 
     @classmethod
+    def search_rec_name(cls, name, clause):
+        _, operator, operand, *extra = clause
+        return [('system.rec_name', operator, operand, *extra)]
+
+    @classmethod
     def plan(cls, systems, direction):
         "Jobs of every record type of the systems, in sync order"
         vlist = []
