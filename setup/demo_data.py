@@ -41,6 +41,7 @@ import demo_names as N  # noqa: E402
 from dbtool import load_config  # noqa: E402
 from demo_gen import Generator  # noqa: E402
 from demo_hr import load_hr  # noqa: E402
+from demo_integration import load_integration  # noqa: E402
 
 CODE_PREFIX = 'DEMO-'
 CUSTOMER_CODE = CODE_PREFIX + '%07d'
@@ -464,6 +465,7 @@ class Loader:
                     ('data_quality', '=', 'invalid')]),
             }
         totals['assessments'] = load_hr(self, dt.date.today())
+        totals['property units'] = load_integration(self)
         generator = self.generator
         message = (f"{MARKER}: {totals['customers']} customers "
             f"(seed {generator.seed}, {generator.start_date} to "

@@ -231,11 +231,19 @@ def _merge_customers(merges, Party, Mechanism):
         create_sliced(Mechanism, mechanisms)
 
 
-def linked_records(system, record_type, external_ids):
-    "The CRM record ids of external ids already imported"
+def linked_records(system, record_type, external_ids, any_system=False):
+    """The CRM record ids of external ids already imported; any_system
+    also takes the ids other systems imported (the systems of a group
+    share their customer ids)"""
     Link = Pool().get('crm.integration.link')
-    return {ext: rid for ext, (rid, _) in Link.lookup(
+    external_ids = set(external_ids)
+    found = {ext: rid for ext, (rid, _) in Link.lookup(
             system, record_type, external_ids).items()}
+    missing = external_ids - set(found)
+    if any_system and missing:
+        found.update((ext, rid) for ext, (rid, _) in Link.lookup(
+                None, record_type, missing).items())
+    return found
 
 
 def import_products(job, rows, seen=None):

@@ -60,10 +60,11 @@ def upsert(job, rows, record_type, model, to_values, seen=None):
     return done, refused
 
 
-def _lookup(job, record_type, rows, name, message):
+def _lookup(job, record_type, rows, name, message, any_system=False):
     "Map each row's external reference name to the CRM record id"
     ids = linked_records(job.system, record_type,
-        [str(r.values[name]) for r in rows if r.values.get(name)])
+        [str(r.values[name]) for r in rows if r.values.get(name)],
+        any_system=any_system)
 
     def get(row, required=True):
         value = row.values.get(name)
@@ -144,7 +145,8 @@ def _customer_of(job, rows):
     pool = Pool()
     Party = pool.get('party.party')
     by_id = linked_records(job.system, 'customer',
-        [str(r.values['customer']) for r in rows if r.values.get('customer')])
+        [str(r.values['customer']) for r in rows if r.values.get('customer')],
+        any_system=True)
     by_key = parties_by_key([contact_key('mobile', r.values.get('mobile'))
             for r in rows if r.values.get('mobile')])
     created = {}
@@ -175,22 +177,32 @@ def _customer_of(job, rows):
 
 
 def visit_values(job, rows):
+    """Visits and reservations as interactions; the project and unit are
+    named in the subject (and the unit is the origin) when the property
+    system's import knows them, else by the code the centre sent"""
     pool = Pool()
     Property = pool.get('crm.property')
+    Project = pool.get('crm.property.project')
     company = job.system.company.id
     customer = _customer_of(job, rows)
-    project = _lookup(job, 'project', rows, 'project',
-        'msg_row_unknown_project')
+    projects = linked_records(job.system, 'project',
+        [str(r.values['project']) for r in rows if r.values.get('project')],
+        any_system=True)
     units = linked_records(job.system, 'unit',
-        [str(r.values['unit']) for r in rows if r.values.get('unit')])
+        [str(r.values['unit']) for r in rows if r.values.get('unit')],
+        any_system=True)
 
     def build(row):
         v = row.values
         unit = units.get(str(v.get('unit') or ''))
-        project_id = project(row, required=False)
-        place = (Property(unit).rec_name if unit
-            else Pool().get('crm.property.project')(project_id).rec_name
-            if project_id else '')
+        project = projects.get(str(v.get('project') or ''))
+        if unit:
+            place = Property(unit).rec_name
+        elif project:
+            place = Project(project).rec_name
+        else:
+            place = ' '.join(str(v[k]) for k in ['project', 'unit']
+                if v.get(k))
         subject = gettext(
             'crm_integration.msg_%s_subject' % v['kind'], place=place)
         return {
@@ -210,7 +222,7 @@ def visit_values(job, rows):
 def task_values(job, rows):
     company = job.system.company.id
     customer = _lookup(job, 'customer', rows, 'customer',
-        'msg_row_unknown_customer')
+        'msg_row_unknown_customer', any_system=True)
 
     def build(row):
         v = row.values

@@ -67,16 +67,19 @@ class Link(ModelSQL, ModelView):
 
     @classmethod
     def lookup(cls, system, record_type, external_ids):
-        "Map the known external ids to (record id, checksum)"
+        """Map the known external ids to (record id, checksum); with no
+        system, the link of the first system that knows the id"""
         table = cls.__table__()
         cursor = Transaction().connection.cursor()
         found = {}
         for sub_ids in id_slices(sorted(set(external_ids))):
+            where = ((table.record_type == record_type)
+                & table.external_id.in_(sub_ids))
+            if system is not None:
+                where &= table.system == system.id
             cursor.execute(*table.select(
                     table.external_id, table.record_id, table.checksum,
-                    where=(table.system == system.id)
-                    & (table.record_type == record_type)
-                    & table.external_id.in_(sub_ids)))
+                    where=where, order_by=[table.system.desc]))
             for external_id, record_id, checksum in cursor:
                 found[external_id] = (record_id, checksum)
         return found
