@@ -5,6 +5,7 @@ from collections import Counter
 from contextlib import contextmanager
 from itertools import count
 
+from trytond import backend
 from trytond.exceptions import UserError
 from trytond.model.exceptions import ValidationError
 from trytond.transaction import Transaction
@@ -44,6 +45,9 @@ def apply_isolated(rows, apply):
     try:
         with savepoint():
             return apply(rows), []
+    except backend.DatabaseOperationalError:
+        # a lock or serialization failure: the whole request is retried
+        raise
     except Exception as e:
         if len(rows) == 1:
             return Counter(), [(rows[0], message_of(e))]
@@ -52,6 +56,8 @@ def apply_isolated(rows, apply):
         try:
             with savepoint():
                 done += apply([row])
+        except backend.DatabaseOperationalError:
+            raise
         except Exception as e:
             refused.append((row, message_of(e)))
     return done, refused
