@@ -3,9 +3,12 @@
 value      seconds of ``crm.analytics.run``'s ``process`` (what the queue
            worker runs after the Run button) of an RFM run over the three
            years of purchases, committed: recency, frequency (purchase
-           days) and monetary per customer, NTILE(5) scores and segments
-           in one INSERT ... SELECT, the relationship index computed in
-           numpy and written to the result rows; "Update Customers" off;
+           days) and monetary per customer, NTILE(5) scores, segments,
+           value tiers and the relationship index, one row stored per
+           customer (PostgreSQL: all in one INSERT ... SELECT; SQLite:
+           the aggregates read by one query, scored by the engine in
+           numpy with the same NTILE rule, inserted by executemany);
+           "Update Customers" off;
 reference  (a) one hand-written SQL ``GROUP BY party`` of recency,
            frequency and monetary (first and last date, COUNT(DISTINCT
            date), SUM(amount)), every row fetched: the target is ours

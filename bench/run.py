@@ -3,7 +3,7 @@
     python bench/run.py [--database sqlite,postgresql] [--tasks T1,T2]
                         [--customers N] [--tickets N] [--articles N]
                         [--employees N] [--hr-tickets N]
-                        [--lines N] [--products N]
+                        [--lines N] [--products N] [--api-calls N]
                         [--pg-uri postgresql://USER@HOST:PORT/]
 
 For each database, each group of tasks below gets a new throw-away
@@ -13,7 +13,9 @@ customers in it) then core_duplicate_scan over them; crm_service for
 service_routing; crm_service again for service_kb_match; crm_service
 and crm_hr for hr_campaign; crm_analytics for analytics_rfm (which
 loads the generated purchases), analytics_contribution,
-analytics_product_pairs and analytics_clv.  A task whose group's first
+analytics_product_pairs and analytics_clv; crm_integration for
+integration_import; integration_api starts a trytond server on a
+database of its own (tests/server.py).  A task whose group's first
 task is not run builds its own database and data.  Each task runs in a
 process of its own (trytond serves one backend per process).
 
@@ -47,6 +49,9 @@ GROUPS = [
     (['crm_service', 'crm_hr'], ['hr_campaign']),
     (['crm_analytics'], ['analytics_rfm', 'analytics_contribution',
             'analytics_product_pairs', 'analytics_clv']),
+    (['crm_integration'], ['integration_import']),
+    # starts a trytond server on a database of its own
+    (None, ['integration_api']),
     ]
 # the tasks whose references bench/requirements.txt installs
 REFERENCE_TASKS = {'service_kb_match', 'analytics_rfm',
@@ -69,6 +74,12 @@ def task_args(task, options):
         return ['--customers', str(options.customers),
             '--products', str(options.products)] + (
             ['--lines', str(options.lines)] if options.lines else [])
+    if task == 'integration_import':
+        return ['--customers', str(options.customers),
+            '--products', str(options.products),
+            '--lines', str(options.lines or 5 * options.customers)]
+    if task == 'integration_api':
+        return ['--calls', str(options.api_calls)]
     if task == 'hr_campaign':
         return ['--employees', str(options.employees),
             '--tickets', str(options.hr_tickets)]
@@ -89,7 +100,7 @@ def run_tasks(backend, uri, options):
         selected = [t for t in tasks if t in options.tasks]
         if not selected:
             continue
-        if selected[0] != tasks[0]:
+        if modules is None or selected[0] != tasks[0]:
             # without the task that fills it, each builds its own
             for task in selected:
                 common.progress('%s: %s on its own database' % (
@@ -155,9 +166,12 @@ def main(argv=None):
     parser.add_argument('--hr-tickets', type=int, default=500000,
         help="hr_campaign: tickets of the quarter the metrics read")
     parser.add_argument('--lines', type=int,
-        help="analytics_*: purchase lines (default: 10 per customer)")
+        help="analytics_*: purchase lines (default: 10 per customer); "
+        "integration_import: order lines (default: 5 per customer)")
     parser.add_argument('--products', type=int, default=2000,
-        help="analytics_*: products")
+        help="analytics_*, integration_import: products")
+    parser.add_argument('--api-calls', type=int, default=2000,
+        help="integration_api: calls of each measure")
     parser.add_argument('--pg-uri',
         default=os.environ.get('TRYTOND_DATABASE__URI', ''),
         help="PostgreSQL server (default: $TRYTOND_DATABASE__URI, else a "

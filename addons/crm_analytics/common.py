@@ -2,10 +2,12 @@
 # this repository contains the full copyright notices and license terms.
 "SQL helpers shared by the computations (SQLite and PostgreSQL)."
 import datetime as dt
+import itertools
+import sqlite3
 
 import numpy as np
 from sql import Cast, Literal
-from sql.functions import Function
+from sql.functions import Function, Power, Round
 
 from trytond import backend
 from trytond.model import fields
@@ -26,6 +28,24 @@ def day_number(column):
     if backend.name == 'sqlite':
         return Cast(_JulianDay(column) - Literal(2440587.5), 'INTEGER')
     return column - Literal(EPOCH)
+
+
+class _Pow(Function):
+    __slots__ = ()
+    _function = 'POW'
+
+
+def power(base, exponent):
+    """base ** exponent in SQL; on SQLite the built-in POW, as trytond
+    replaces POWER and SQRT there by Python functions called per row"""
+    if backend.name == 'sqlite':
+        return _Pow(base, exponent)
+    return Power(base, exponent)
+
+
+def rounded(value, digits=2):
+    "value (a float expression) rounded as a float column keeps it"
+    return Round(Cast(value, 'NUMERIC'), digits)
 
 
 class _Date(Function):
@@ -59,6 +79,18 @@ def fetch_columns(query, dtypes):
     so that no list of a million tuples is built."""
     cursor = Transaction().connection.cursor()
     cursor.execute(*query)
+    if len(set(dtypes)) == 1 and dtypes[0] is not object:
+        # one array per batch: numpy reads the tuples in C
+        dtype, = set(dtypes)
+        chunks = []
+        while True:
+            rows = cursor.fetchmany(BATCH)
+            if not rows:
+                break
+            chunks.append(np.array(rows, dtype=dtype))
+        table = (np.concatenate(chunks) if chunks
+            else np.empty((0, len(dtypes)), dtype=dtype))
+        return [table[:, i].copy() for i in range(len(dtypes))]
     chunks = [[] for _ in dtypes]
     while True:
         rows = cursor.fetchmany(BATCH)
@@ -97,22 +129,21 @@ def insert_rows(model_name, columns, rows):
                 copy.write_row(row + [user, now])
                 count += 1
         return count
+    # the same create_uid / create_date for every row, written in the
+    # statement (the date as the connection's adapter writes it)
+    now = sqlite3.adapters.get((dt.datetime, sqlite3.PrepareProtocol),
+        str)(now)
+    sql = 'INSERT INTO "%s" (%s) VALUES (%s, %d, \'%s\')' % (
+        table._name, ', '.join('"%s"' % n for n in names),
+        ', '.join([_param()] * len(columns)), int(user), now)
     rows = iter(rows)
     while True:
-        batch = [tuple(row) + (user, now)
-            for _, row in zip(range(BATCH), rows)]
+        batch = list(itertools.islice(rows, BATCH))
         if not batch:
             break
-        _executemany(cursor, table, names, batch)
+        cursor.executemany(sql, batch)
         count += len(batch)
     return count
-
-
-def _executemany(cursor, table, names, batch):
-    sql = 'INSERT INTO "%s" (%s) VALUES (%s)' % (
-        table._name, ', '.join('"%s"' % n for n in names),
-        ', '.join([_param()] * len(names)))
-    cursor.executemany(sql, batch)
 
 
 def update_rows(model_name, values, ids):
