@@ -296,7 +296,6 @@ class Api(Model):
                     return {'id': known[external_id],
                         'status': 'unchanged'}
             values.update(party=party.id, company=system.company.id)
-            values.setdefault('date', dt.datetime.now())
             if values.get('date') is None:
                 values['date'] = dt.datetime.now()
             values = {k: v for k, v in values.items() if v is not None}

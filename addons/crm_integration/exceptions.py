@@ -32,10 +32,6 @@ class MappingError(ValidationError):
     pass
 
 
-class JobError(UserError):
-    pass
-
-
 class ImportFileError(UserError):
     pass
 
