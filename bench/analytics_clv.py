@@ -134,7 +134,8 @@ def measure(session, options, data):
     runs = options.runs
     parameters = {'horizon_days': HORIZON_DAYS, 'clv_months': MONTHS,
         'monthly_discount_rate': DISCOUNT, 'risk_threshold': RISK}
-    reading = analytics.Stopwatch(crm_clv, ['fetch_columns', 'insert_rows'])
+    reading = analytics.Stopwatch(crm_clv,
+        ['fetch_columns', 'insert_columns'])
     fitting = analytics.Stopwatch(engine, ['summary_from_transactions',
             'fit_bgnbd', 'fit_gamma_gamma', 'probability_alive',
             'expected_purchases', 'expected_average_value',
@@ -203,7 +204,7 @@ def measure(session, options, data):
             len(ours['customer']), data['lines'],
             ', '.join('%.2f' % t for t in times), steps['fetch_columns'],
             steps['summary_from_transactions'], steps['fit_bgnbd'],
-            steps['fit_gamma_gamma'], scoring, steps['insert_rows'],
+            steps['fit_gamma_gamma'], scoring, steps['insert_columns'],
             versions[0], versions[1], versions[2], theirs['peak_rss_mb'],
             read, lifetimes_steps['summary'], lifetimes_steps['fit_bgnbd'],
             lifetimes_steps['fit_gamma_gamma'], lifetimes_steps['score'],

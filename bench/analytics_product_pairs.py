@@ -118,7 +118,8 @@ def measure(session, options, data):
         'min_confidence': options.min_confidence, 'min_lift': MIN_LIFT,
         'suggestions_per_customer': SUGGESTIONS}
     # the steps of ours, timed where crm_analytics calls them
-    reading = analytics.Stopwatch(crm_pairs, ['fetch_columns', 'insert_rows'])
+    reading = analytics.Stopwatch(crm_pairs,
+        ['fetch_columns', 'insert_columns'])
     counting = analytics.Stopwatch(engine,
         ['pair_counts', 'rules', 'bulk_suggestions'])
     common.progress('product pairs: %d runs of crm_analytics' % runs)
@@ -131,7 +132,7 @@ def measure(session, options, data):
     # the first run's steps (the others are alike)
     steps = {n: c[0] for n, c in dict(reading.calls,
             **counting.calls).items()}
-    insert_pairs, insert_suggestions = reading.calls['insert_rows'][:2]
+    insert_pairs, insert_suggestions = reading.calls['insert_columns'][:2]
     ours, suggestions, suggested = stored(session, run_id)
     common.progress('mlxtend: apriori + association_rules (1 run)')
     with analytics.Peak() as reference_peak:

@@ -12,7 +12,7 @@ from trytond.transaction import Transaction
 from trytond.modules.crm_core.engine import lifecycle
 
 from .common import (
-    day_number, fetch_columns, insert_rows, purchase_where, to_day)
+    day_number, fetch_columns, insert_columns, purchase_where, to_day)
 from .engine import clv
 
 
@@ -41,16 +41,14 @@ def compute(run):
         months=run.clv_months,
         monthly_discount_rate=run.monthly_discount_rate or 0.0)
     at_risk = alive < run.risk_threshold
-    count = insert_rows('crm.analytics.clv', [
-            'run', 'company', 'party', 'frequency', 'recency', 'age',
-            'monetary', 'probability_alive', 'expected_purchases',
-            'expected_value', 'lifetime_value', 'at_risk'], zip(
-            [run.id] * len(x), [run.company.id] * len(x),
-            summary.customers.tolist(), x.tolist(), t_x.tolist(),
-            T.tolist(), np.round(summary.monetary, 2).tolist(),
-            np.round(alive, 4).tolist(), np.round(expected, 4).tolist(),
-            np.round(average, 2).tolist(), np.round(lifetime, 2).tolist(),
-            at_risk.tolist()))
+    count = insert_columns('crm.analytics.clv', {
+            'run': run.id, 'company': run.company.id,
+            'party': summary.customers, 'frequency': x, 'recency': t_x,
+            'age': T, 'monetary': np.round(summary.monetary, 2),
+            'probability_alive': np.round(alive, 4),
+            'expected_purchases': np.round(expected, 4),
+            'expected_value': np.round(average, 2),
+            'lifetime_value': np.round(lifetime, 2), 'at_risk': at_risk})
     if run.write_back:
         mark_at_risk(summary.customers[at_risk].tolist())
     return {

@@ -3,11 +3,12 @@
 "SQL helpers shared by the computations (SQLite and PostgreSQL)."
 import datetime as dt
 import itertools
+import re
 import sqlite3
 
 import numpy as np
 from sql import Cast, Literal
-from sql.functions import Function, Power, Round
+from sql.functions import Function
 
 from trytond import backend
 from trytond.model import fields
@@ -28,24 +29,6 @@ def day_number(column):
     if backend.name == 'sqlite':
         return Cast(_JulianDay(column) - Literal(2440587.5), 'INTEGER')
     return column - Literal(EPOCH)
-
-
-class _Pow(Function):
-    __slots__ = ()
-    _function = 'POW'
-
-
-def power(base, exponent):
-    """base ** exponent in SQL; on SQLite the built-in POW, as trytond
-    replaces POWER and SQRT there by Python functions called per row"""
-    if backend.name == 'sqlite':
-        return _Pow(base, exponent)
-    return Power(base, exponent)
-
-
-def rounded(value, digits=2):
-    "value (a float expression) rounded as a float column keeps it"
-    return Round(Cast(value, 'NUMERIC'), digits)
 
 
 class _Date(Function):
@@ -102,63 +85,93 @@ def fetch_columns(query, dtypes):
         for c, d in zip(chunks, dtypes)]
 
 
-def insert_rows(model_name, columns, rows):
-    """Insert result rows with the ORM's create_uid / create_date; rows
-    are sequences in the order of columns.  PostgreSQL: one COPY, other
-    databases: executemany in batches."""
+def insert_columns(model_name, values):
+    """Insert result rows given by column, with the ORM's create_uid /
+    create_date; values maps a column name to a sequence (one value per
+    row) or to one value for every row; return the number of rows.
+    PostgreSQL: one COPY whose text numpy formats column by column
+    (psycopg's per-value formatting took longer than the analysis);
+    other databases: executemany in batches."""
     Model = Pool().get(model_name)
     table = Model.__table__()
     transaction = Transaction()
-    cursor = transaction.connection.cursor()
     now = dt.datetime.now()
-    user = transaction.user
-    names = list(columns) + ['create_uid', 'create_date']
-    count = 0
+    values = dict(values, create_uid=transaction.user)
+    count = max((len(v) for v in values.values() if _is_column(v)),
+        default=0)
+    if not count:
+        return 0
+    cursor = transaction.connection.cursor()
     if backend.name == 'postgresql':
-        # COPY takes no float for an integer column, as an INSERT would
-        whole = [i for i, n in enumerate(columns)
-            if isinstance(Model._fields.get(n), fields.Integer)]
+        values['create_date'] = now
+        names = list(values)
         with cursor.copy('COPY "%s" (%s) FROM STDIN' % (
                     table._name, ', '.join('"%s"' % n for n in names))
                 ) as copy:
-            for row in rows:
-                row = list(row)
-                for i in whole:
-                    if isinstance(row[i], float):
-                        row[i] = round(row[i])
-                copy.write_row(row + [user, now])
-                count += 1
+            # batch by batch: the server stores one while the next is
+            # formatted
+            for start in range(0, count, BATCH):
+                size = min(BATCH, count - start)
+                texts = [_copy_texts(Model._fields.get(n),
+                        v[start:start + size] if _is_column(v) else v, size)
+                    for n, v in values.items()]
+                copy.write(''.join('\t'.join(row) + '\n'
+                        for row in zip(*texts)))
         return count
-    # the same create_uid / create_date for every row, written in the
-    # statement (the date as the connection's adapter writes it)
+    # the same create_date for every row, written in the statement as
+    # the connection's adapter writes it
     now = sqlite3.adapters.get((dt.datetime, sqlite3.PrepareProtocol),
         str)(now)
-    sql = 'INSERT INTO "%s" (%s) VALUES (%s, %d, \'%s\')' % (
-        table._name, ', '.join('"%s"' % n for n in names),
-        ', '.join([_param()] * len(columns)), int(user), now)
-    rows = iter(rows)
+    names = list(values)
+    sql = 'INSERT INTO "%s" (%s) VALUES (%s, \'%s\')' % (
+        table._name, ', '.join('"%s"' % n for n in names + ['create_date']),
+        ', '.join([_param()] * len(names)), now)
+    columns = [_as_list(v) if _is_column(v) else itertools.repeat(v, count)
+        for v in values.values()]
+    rows = zip(*columns)
     while True:
         batch = list(itertools.islice(rows, BATCH))
         if not batch:
             break
         cursor.executemany(sql, batch)
-        count += len(batch)
     return count
 
 
-def update_rows(model_name, values, ids):
-    """Set columns of rows by id with executemany, in batches; values maps
-    a column name to a numpy array (rounded to 2 decimals) aligned with
-    ids."""
-    table = Pool().get(model_name).__table__()
-    cursor = Transaction().connection.cursor()
-    sql = 'UPDATE "%s" SET %s WHERE "id" = %s' % (
-        table._name,
-        ', '.join('"%s" = %s' % (n, _param()) for n in values), _param())
-    rows = list(zip(*(np.round(np.asarray(v, dtype=float), 2).tolist()
-                for v in values.values()), np.asarray(ids).tolist()))
-    for start in range(0, len(rows), BATCH):
-        cursor.executemany(sql, rows[start:start + BATCH])
+def _is_column(value):
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def _as_list(column):
+    return column.tolist() if isinstance(column, np.ndarray) else column
+
+
+def _copy_texts(field, value, count):
+    "The COPY text of each row's value of a column, as a list"
+    if not _is_column(value):
+        return [_copy_text(value)] * count
+    array = np.asarray(value)
+    if isinstance(field, fields.Integer) and array.dtype.kind == 'f':
+        # COPY takes no float for an integer column, as an INSERT would
+        array = np.rint(array).astype(np.int64)
+    texts = array.tolist()
+    if array.dtype.kind in 'biuf':
+        # str of a float is its shortest repr: it reads back the same
+        return list(map(str, texts))
+    if array.dtype.kind == 'U' and not _SPECIAL.search('\0'.join(texts)):
+        return texts
+    return [_copy_text(v) for v in texts]
+
+
+_SPECIAL = re.compile(r'[\\\t\n\r]')
+
+
+def _copy_text(value):
+    if value is None:
+        return '\\N'
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    return (str(value).replace('\\', '\\\\').replace('\t', '\\t')
+        .replace('\n', '\\n').replace('\r', '\\r'))
 
 
 def _param():

@@ -10,7 +10,7 @@ import numpy as np
 from trytond.pool import Pool
 
 from .common import (
-    day_number, fetch_columns, insert_rows, purchase_where)
+    day_number, fetch_columns, insert_columns, purchase_where)
 from .engine import pairs
 
 
@@ -25,24 +25,18 @@ def compute(run):
     counts = pairs.pair_counts(baskets, products)
     rules = pairs.rules(counts, run.min_support, run.min_confidence,
         run.min_lift or 0.0)
-    results = insert_rows('crm.analytics.pair', [
-            'run', 'company', 'product', 'associated', 'baskets',
-            'support', 'confidence', 'lift'], zip(
-            *[[run.id] * len(rules.antecedent),
-                [run.company.id] * len(rules.antecedent)],
-            *(a.tolist() for a in [
-                    rules.antecedent, rules.consequent, rules.pair_count,
-                    rules.support, rules.confidence, rules.lift])))
+    results = insert_columns('crm.analytics.pair', {
+            'run': run.id, 'company': run.company.id,
+            'product': rules.antecedent, 'associated': rules.consequent,
+            'baskets': rules.pair_count, 'support': rules.support,
+            'confidence': rules.confidence, 'lift': rules.lift})
     found = pairs.bulk_suggestions(
         parties, products, rules, limit=run.suggestions_per_customer)
-    insert_rows('crm.analytics.suggestion', [
-            'run', 'company', 'party', 'product', 'because', 'confidence',
-            'lift', 'rank'], zip(
-            *[[run.id] * len(found.customer),
-                [run.company.id] * len(found.customer)],
-            *(a.tolist() for a in [
-                    found.customer, found.product, found.antecedent,
-                    found.confidence, found.lift, found.rank])))
+    insert_columns('crm.analytics.suggestion', {
+            'run': run.id, 'company': run.company.id,
+            'party': found.customer, 'product': found.product,
+            'because': found.antecedent, 'confidence': found.confidence,
+            'lift': found.lift, 'rank': found.rank})
     return {
         'customers': len(np.unique(parties)),
         'results': results,

@@ -10,6 +10,8 @@ from collections import Counter
 
 import numpy as np
 import openpyxl
+from sql import Literal
+from sql.aggregate import Count
 
 from trytond.model.exceptions import AccessError
 from trytond.model.modelview import AccessButtonError
@@ -114,6 +116,33 @@ class AnalyticsTestCase(DBTestCase):
                         row.r_score, row.f_score, row.m_score))
                 self.assertAlmostEqual(
                     party.relationship_index, row.relationship, places=2)
+
+    @with_transaction()
+    def test_results_deleted_with_their_run(self):
+        "A run's rows go with it: the ORM cascades (no foreign keys in SQL)"
+        pool = Pool()
+        Run = pool.get('crm.analytics.run')
+        company = create_company()
+        with set_company(company):
+            create_purchases(company, customers=20)
+            runs = [execute(new_run(kind)) for kind in ['rfm', 'pairs']]
+            kept = execute(new_run('rfm'))
+            cursor = Transaction().connection.cursor()
+
+            def rows(run):
+                count = 0
+                for name in ['crm.analytics.rfm', 'crm.analytics.pair',
+                        'crm.analytics.suggestion']:
+                    table = pool.get(name).__table__()
+                    cursor.execute(*table.select(Count(Literal('*')),
+                            where=table.run == run.id))
+                    count += cursor.fetchone()[0]
+                return count
+            self.assertTrue(all(rows(r) for r in runs + [kept]))
+            expected = rows(kept)
+            Run.delete(runs)
+            self.assertEqual([rows(r) for r in runs], [0, 0])
+            self.assertEqual(rows(kept), expected)
 
     @with_transaction()
     def test_product_pairs_equal_brute_force(self):
