@@ -46,6 +46,8 @@ from demo_integration import load_integration  # noqa: E402
 CODE_PREFIX = 'DEMO-'
 CUSTOMER_CODE = CODE_PREFIX + '%07d'
 CONTACT_CODE = CUSTOMER_CODE + '-C%d'
+# a referred customer's referrer is this many customer numbers earlier
+REFERRER_GAP = 7
 EMPLOYEE_CODE = CODE_PREFIX + '%s'
 # the note on the company that says the load is complete
 MARKER = 'eCRM demo data'
@@ -311,10 +313,28 @@ class Loader:
                     'person': person.id, 'role': p['function'],
                     'sequence': i,
                     } for (c, i, p), person in zip(contacts, persons)])
+        self.load_referrals(customers, party_ids)
         self.load_history(customers, [p.id for p in parties])
         self.counts['customers'] += len(parties)
         self.counts['contact persons'] += len(persons)
         self.log(f"  customers {start + count:>7}: {len(parties)} new")
+
+    def load_referrals(self, customers, party_ids):
+        "Customers come by referral from a customer a few numbers earlier"
+        Party = Pool().get('party.party')
+        referred = {c['number']: c['number'] - REFERRER_GAP
+            for c in customers
+            if c['source'] == 'referral' and c['number'] > REFERRER_GAP}
+        referrers = {p.code: p.id for p in Party.search([('code', 'in', [
+                            CUSTOMER_CODE % n for n in referred.values()])])}
+        args = []
+        for number, referrer in referred.items():
+            referrer = referrers.get(CUSTOMER_CODE % referrer)
+            if referrer:
+                args.extend([[Party(party_ids[number])],
+                        {'referred_by': referrer}])
+        if args:
+            Party.write(*args)
 
     def load_history(self, customers, party_ids):
         pool = Pool()
@@ -332,6 +352,7 @@ class Loader:
                         'product': ids['product'][p['product']],
                         'quantity': float(p['quantity']),
                         'amount': Decimal(str(p['amount'])),
+                        'cost': Decimal(str(p['cost'])),
                         'currency': self.currency, 'channel': p['channel'],
                         'store': ids['store'][p['store']],
                         'external_id': p['external_id'],

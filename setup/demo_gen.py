@@ -50,6 +50,8 @@ INVALID_EVERY = 30
 INVALID_KINDS = ['phone_short', 'email_no_domain', 'phone_bad_prefix',
     'email_double_at']
 # the codes of crm.purchase's channel selection
+# cost of the goods or services sold, as a share of the list price
+COST_SHARE = {'goods': 0.62, 'service': 0.35}
 PURCHASE_CHANNELS = [('store', 55), ('online', 38), ('phone', 4),
     ('field_sales', 3)]
 INTERACTION_CHANNELS = [('phone', 30), ('chat', 20), ('walk_in', 15),
@@ -528,7 +530,10 @@ class Generator:
         return {'date': date, 'product': product['code'],
             'quantity': quantity, 'channel': channel,
             'store': customer['store'] if channel == 'store' else 'HQ',
-            'amount': round(product['list_price'] * quantity * discount, 2)}
+            'amount': round(product['list_price'] * quantity * discount, 2),
+            'cost': round(
+                product['list_price'] * quantity * COST_SHARE[product['type']],
+                2)}
 
     def interaction(self, rng, customer):
         channel = pick(rng, INTERACTION_CHANNELS, self.ichannel_cum)[0]

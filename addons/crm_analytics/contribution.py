@@ -1,7 +1,8 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
-"""Customer contribution to revenue over a period (Pareto): each
-customer's revenue, rank, share and cumulative share, and the same by
+"""Customer contribution over a period (Pareto): each customer's revenue
+and margin, rank, share and cumulative share of the measure chosen
+(revenue, or margin over the lines whose cost is known), and the same by
 store, region or segment; computed by the database (window functions)."""
 import datetime as dt
 from decimal import Decimal
@@ -36,9 +37,15 @@ class Context(ReportContextMixin, ModelView):
             ('region', "Region"),
             ('segment', "Segment"),
             ], "Group By", required=True)
+    measure = fields.Selection([
+            ('revenue', "Revenue"),
+            ('margin', "Margin"),
+            ], "Contribution", required=True,
+        help="What ranks and shares measure: the revenue, or the margin "
+        "(amount less cost) of the purchase lines whose cost is known.")
 
     _filter_fields = ('company', 'from_date', 'to_date', 'store', 'region',
-        'segment', 'dimension')
+        'segment', 'dimension', 'measure')
 
     @staticmethod
     def default_company():
@@ -57,10 +64,15 @@ class Context(ReportContextMixin, ModelView):
     def default_dimension():
         return 'store'
 
+    @staticmethod
+    def default_measure():
+        return 'revenue'
+
 
 def _purchases(join=False):
     """The purchase lines of the context's company, period, store and
-    customers' region and segment; joined to their customer when join is
+    customers' region and segment (only those with a cost when the
+    measure is the margin); joined to their customer when join is
     set or a filter needs it (every line has its customer: the join
     drops none, it only costs a lookup per line)"""
     pool = Pool()
@@ -76,11 +88,22 @@ def _purchases(join=False):
         if context.get(name):
             where &= column == context[name]
             join |= name != 'store'
+    if by_margin():
+        where &= purchase.cost != Null
     if join:
         from_ = purchase.join(party, condition=purchase.party == party.id)
     else:
         from_ = purchase
     return purchase, party, from_, where
+
+
+def by_margin():
+    return Transaction().context.get('measure') == 'margin'
+
+
+def _margin(purchase):
+    "The margin of the lines whose cost is known (NULL when none is)"
+    return Sum(purchase.amount - purchase.cost)
 
 
 class _Report(ModelSQL, ModelView):
@@ -99,13 +122,17 @@ class Contribution(_Report):
         context={'company': Eval('company', -1)}, depends={'company'})
     rank = fields.Integer("Rank")
     revenue = fields.Numeric("Revenue", digits=(16, 2))
+    margin = fields.Numeric(
+        "Margin", digits=(16, 2),
+        help="Amount less cost of the purchase lines whose cost is known.")
     purchase_days = fields.Integer("Purchase Days")
     share = fields.Float(
-        "Share (%)", digits=(6, 2), help="Of the period's revenue.")
+        "Share (%)", digits=(6, 2),
+        help="Of the period's revenue (or margin).")
     cumulative_share = fields.Float(
         "Cumulative Share (%)", digits=(6, 2),
-        help="Of the period's revenue, made by this customer and all "
-        "ranked before: the Pareto curve.")
+        help="Of the period's revenue (or margin), made by this customer "
+        "and all ranked before: the Pareto curve.")
 
     @classmethod
     def __setup__(cls):
@@ -118,26 +145,28 @@ class Contribution(_Report):
         revenue = Sum(Coalesce(purchase.amount, 0))
         agg = from_.select(
             purchase.party.as_('party'), purchase.company.as_('company'),
-            revenue.as_('revenue'),
+            revenue.as_('revenue'), _margin(purchase).as_('margin'),
             Count(purchase.date, distinct=True).as_('purchase_days'),
             where=where, group_by=[purchase.party, purchase.company])
-        order = [agg.revenue.desc, agg.party.asc]
-        total = NullIf(Sum(agg.revenue, window=Window([])), 0)
-        running = Sum(agg.revenue, window=Window(
+        measure = agg.margin if by_margin() else agg.revenue
+        order = [measure.desc, agg.party.asc]
+        total = NullIf(Sum(measure, window=Window([])), 0)
+        running = Sum(measure, window=Window(
                 [], order_by=order, frame='ROWS', start=None, end=0))
         return agg.select(
             agg.party.as_('id'), agg.company, agg.party,
             RowNumber(window=Window([], order_by=order)).as_('rank'),
-            agg.revenue, agg.purchase_days,
+            agg.revenue, agg.margin, agg.purchase_days,
             cls.share.sql_cast(
-                Literal(100.0) * agg.revenue / total).as_('share'),
+                Literal(100.0) * measure / total).as_('share'),
             cls.cumulative_share.sql_cast(
                 Literal(100.0) * running / total).as_('cumulative_share'))
 
     @classmethod
     def xlsx_columns(cls):
         return [('rank', 'integer'), ('party', 'text'),
-            ('revenue', 'money'), ('purchase_days', 'integer'),
+            ('revenue', 'money'), ('margin', 'money'),
+            ('purchase_days', 'integer'),
             ('share', 'percent'), ('cumulative_share', 'percent')]
 
 
@@ -149,7 +178,12 @@ class ContributionGroup(_Report):
     segment = fields.Many2One('crm.segment', "Segment")
     customers = fields.Integer("Customers")
     revenue = fields.Numeric("Revenue", digits=(16, 2))
-    share = fields.Float("Share (%)", digits=(6, 2))
+    margin = fields.Numeric(
+        "Margin", digits=(16, 2),
+        help="Amount less cost of the purchase lines whose cost is known.")
+    share = fields.Float(
+        "Share (%)", digits=(6, 2),
+        help="Of the period's revenue (or margin).")
     revenue_per_customer = fields.Function(fields.Numeric(
             "Revenue per Customer", digits=(16, 2)),
         'get_revenue_per_customer')
@@ -170,8 +204,10 @@ class ContributionGroup(_Report):
             'segment': party.segment,
             }[dimension]
         revenue = Sum(Coalesce(purchase.amount, 0))
+        margin = _margin(purchase)
+        measure = margin if by_margin() else revenue
         customers = Count(purchase.party, distinct=True)
-        total = NullIf(Sum(revenue, window=Window([])), 0)
+        total = NullIf(Sum(measure, window=Window([])), 0)
         # ids: even for a group, 1 for the customers without one
         columns = [Coalesce(key * Literal(2), Literal(1)).as_('id')]
         for name in ['store', 'region', 'segment']:
@@ -180,7 +216,8 @@ class ContributionGroup(_Report):
                     else getattr(cls, name).sql_cast(Null)).as_(name))
         return from_.select(*columns,
             customers.as_('customers'), revenue.as_('revenue'),
-            cls.share.sql_cast(Literal(100.0) * revenue / total).as_('share'),
+            margin.as_('margin'),
+            cls.share.sql_cast(Literal(100.0) * measure / total).as_('share'),
             where=where, group_by=[key])
 
     def get_revenue_per_customer(self, name):
@@ -192,5 +229,5 @@ class ContributionGroup(_Report):
     def xlsx_columns(cls):
         dimension = Transaction().context.get('dimension') or 'store'
         return [(dimension, 'text'), ('customers', 'integer'),
-            ('revenue', 'money'), ('share', 'percent'),
+            ('revenue', 'money'), ('margin', 'money'), ('share', 'percent'),
             ('revenue_per_customer', 'money')]

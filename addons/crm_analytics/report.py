@@ -6,6 +6,7 @@ from trytond.model import Model
 from trytond.pool import Pool
 from trytond.report import Report
 
+from .contribution import by_margin
 from .engine.xlsx import Chart, report_xlsx
 from .run import RESULTS
 
@@ -92,6 +93,8 @@ class XlsxReport(Report):
             for r in records]
         chart = None
         category, values, line = CHARTS.get(Model_.__name__, (None,) * 3)
+        if values == 'revenue' and by_margin():
+            values = 'margin'
         if values in names:
             chart = Chart(
                 category=names.index(category) if category in names else 0,

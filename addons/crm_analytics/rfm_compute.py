@@ -11,6 +11,7 @@ PostgreSQL).  Both databases sort 100,000 rows many times faster in numpy
 than in their window functions.
 """
 import numpy as np
+from sql import Literal, Null
 from sql.aggregate import Count, Max, Min, Sum
 
 from trytond.pool import Pool
@@ -85,7 +86,8 @@ def _store_scores(run, rules):
         value_tier=np.array(['d', 'd', 'c', 'b', 'a'])[
             scores['m_score'] - 1])
     values.update(_relationship(run, parties, first, recency, frequency,
-            monetary, _satisfaction(run, parties.tolist())))
+            monetary, _satisfaction(run, parties.tolist()),
+            _referrals(parties)))
     return insert_columns('crm.analytics.rfm',
         dict(values, run=run.id, company=run.company.id))
 
@@ -103,16 +105,34 @@ def _satisfaction(run, parties):
         run, parties)
 
 
+def _referrals(parties):
+    "The number of active customers each party referred, aligned"
+    party = Pool().get('party.party').__table__()
+    referrer, count = fetch_columns(
+        party.select(party.referred_by, Count(party.id),
+            where=(party.referred_by != Null)
+            & (party.active == Literal(True)),
+            group_by=[party.referred_by]),
+        [np.int64, np.int64])
+    referrals = np.zeros(len(parties), dtype=np.int64)
+    order = np.argsort(parties)
+    position = np.minimum(
+        np.searchsorted(parties, referrer, sorter=order), len(parties) - 1)
+    found = parties[order[position]] == referrer
+    referrals[order[position[found]]] = count[found]
+    return referrals
+
+
 def _relationship(run, parties, first, recency, frequency, monetary,
-        csat):
+        csat, referrals):
     """{result column: values rounded to 2 decimals} of the relationship
     index and its points; first: the first purchase's day number, csat:
-    {party: mean satisfaction}"""
+    {party: mean satisfaction}, referrals: customers referred"""
     index = relationship.relationship_index(
         csat=np.array([csat.get(p, np.nan) for p in parties.tolist()],
             dtype=float),
         repeat_purchases=np.maximum(frequency - 1, 0),
-        referrals=np.zeros(len(parties)),
+        referrals=referrals,
         tenure_days=to_day(run.end_date) - first,
         recency_days=recency,
         value=np.maximum(monetary, 0),

@@ -22,8 +22,8 @@ from .exceptions import BudgetRangeError, LifecycleError
 # Profile fields whose every change is logged (who, when, old -> new).
 TRACKED_FIELDS = [
     'name', 'code', 'customer_type', 'industry', 'region', 'source',
-    'acquisition_channel', 'store', 'owner', 'gender', 'birth_date',
-    'occupation', 'income_band', 'id_number', 'preferences',
+    'acquisition_channel', 'referred_by', 'store', 'owner', 'gender',
+    'birth_date', 'occupation', 'income_band', 'id_number', 'preferences',
     'wish_budget_min', 'wish_budget_max', 'wish_district', 'wish_area_min',
     'wish_area_max', 'wish_rooms', 'lifecycle_stage', 'segment',
     'segment_manual', 'value_tier', 'value_tier_manual', 'active',
@@ -47,6 +47,13 @@ class Party(metaclass=PoolMeta):
         help="How the customer came to the company.")
     acquisition_channel = fields.Selection(
         [(None, "")] + CHANNELS, "Acquisition Channel")
+    referred_by = fields.Many2One(
+        'party.party', "Referred By", ondelete='SET NULL',
+        domain=[('id', '!=', Eval('id', -1))],
+        help="The customer who recommended the company to this one.")
+    referrals = fields.One2Many(
+        'party.party', 'referred_by', "Referrals", readonly=True,
+        help="The customers this one recommended the company to.")
     store = fields.Many2One(
         'crm.store', "Store", ondelete='RESTRICT',
         help="The store or branch that serves the customer; "
@@ -468,6 +475,7 @@ class Replace(metaclass=PoolMeta):
             ('crm.contact_person', 'person'),
             ('crm.lifecycle.change', 'party'),
             ('crm.profile.change', 'party'),
+            ('party.party', 'referred_by'),
             ]
 
     def transition_replace(self):

@@ -26,6 +26,11 @@ class Purchase(OriginMixin, ModelSQL, ModelView):
     quantity = fields.Float("Quantity", digits=(16, 4), required=True)
     amount = fields.Numeric(
         "Amount", digits=(16, Eval('currency_digits', 2)), required=True)
+    cost = fields.Numeric(
+        "Cost", digits=(16, Eval('currency_digits', 2)),
+        domain=['OR', ('cost', '=', None), ('cost', '>=', 0)],
+        help="The cost of the goods sold on the line, when the system it "
+        "comes from knows it: the margin is the amount less the cost.")
     currency = fields.Many2One('currency.currency', "Currency", required=True)
     currency_digits = fields.Function(
         fields.Integer("Currency Digits"), 'on_change_with_currency_digits')

@@ -70,6 +70,7 @@ PURCHASE = {
     'description': Field('str', max_length=200, nullable=True),
     'quantity': Field('decimal', required=True, min=0),
     'amount': Field('decimal', required=True),
+    'cost': Field('decimal', min=0, nullable=True),
     'channel': Field(
         'str', choices=[c for c, _ in PURCHASE_CHANNELS], nullable=True),
     'reference': Field('str', max_length=64, nullable=True),
@@ -352,6 +353,8 @@ class Api(Model):
                         None if product else line.get('product_code')),
                     'quantity': float(line['quantity']),
                     'amount': line['amount'].quantize(Decimal('0.01')),
+                    'cost': (line['cost'].quantize(Decimal('0.01'))
+                        if line.get('cost') is not None else None),
                     'currency': currency,
                     'channel': line.get('channel'),
                     'reference': line.get('reference'),
@@ -367,9 +370,10 @@ class Api(Model):
                     to_create.append(values)
                 elif (current.party.id, current.date,
                         current.product and current.product.id,
-                        current.quantity, current.amount) != (
+                        current.quantity, current.amount, current.cost) != (
                         values['party'], values['date'], values['product'],
-                        values['quantity'], values['amount']):
+                        values['quantity'], values['amount'],
+                        values['cost']):
                     args.extend([[current], values])
                 else:
                     unchanged += 1

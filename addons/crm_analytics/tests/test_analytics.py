@@ -7,13 +7,13 @@ import datetime as dt
 import io
 import itertools
 from collections import Counter
+from decimal import Decimal
 
 import numpy as np
 import openpyxl
-from sql import Literal
 from sql.aggregate import Count
 
-from trytond.model.exceptions import AccessError
+from trytond.model.exceptions import AccessError, DomainValidationError
 from trytond.model.modelview import AccessButtonError
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_analytics.engine import clv, relationship, rfm
@@ -63,6 +63,12 @@ class AnalyticsTestCase(DBTestCase):
             parties, _, lines = create_purchases(company)
             manual, = Segment.create([{'name': "VIP by hand"}])
             Party.write([parties[0]], {'segment': manual.id})
+            # three active customers referred by one; an inactive one
+            # (a merged duplicate) does not count
+            referrer = parties[1]
+            Party.write(list(parties[2:5]), {'referred_by': referrer.id})
+            Party.create([{'name': "Merged duplicate", 'active': False,
+                        'referred_by': referrer.id}])
             run = execute(new_run('rfm', loyalty_weight=2.0))
             self.assertEqual(run.state, 'done', run.message)
 
@@ -95,7 +101,7 @@ class AnalyticsTestCase(DBTestCase):
             index = relationship.relationship_index(
                 csat=[np.nan] * len(ids),
                 repeat_purchases=[summary[p][2] - 1 for p in ids],
-                referrals=[0] * len(ids),
+                referrals=[3 if p == referrer.id else 0 for p in ids],
                 tenure_days=[(END - summary[p][0]).days for p in ids],
                 recency_days=[recency[p] for p in ids],
                 value=[float(summary[p][3]) for p in ids],
@@ -103,6 +109,9 @@ class AnalyticsTestCase(DBTestCase):
             for party, expected in zip(ids, index.index.tolist()):
                 self.assertAlmostEqual(
                     results[party].relationship, expected, places=2)
+            # (the referrer is one of the run's customers: its index
+            # above counts the referrals)
+            self.assertIn(referrer.id, results)
 
             # written back, the manual segment kept
             for party in Party.browse(ids):
@@ -134,7 +143,7 @@ class AnalyticsTestCase(DBTestCase):
                 for name in ['crm.analytics.rfm', 'crm.analytics.pair',
                         'crm.analytics.suggestion']:
                     table = pool.get(name).__table__()
-                    cursor.execute(*table.select(Count(Literal('*')),
+                    cursor.execute(*table.select(Count(table.id),
                             where=table.run == run.id))
                     count += cursor.fetchone()[0]
                 return count
@@ -365,6 +374,36 @@ class AnalyticsTestCase(DBTestCase):
                 self.assertEqual(groups[None].revenue, grand - in_store)
                 self.assertEqual(groups[store].customers,
                     len({p.party for p in some}))
+
+            # margin: amount less cost, over the lines whose cost is known
+            costed = Purchase.search([], order=[('id', 'ASC')])[::3]
+            margins = {}
+            for number, line in enumerate(costed):
+                cost = (line.amount * (number % 5) / 4).quantize(
+                    Decimal('0.01'))
+                Purchase.write([line], {'cost': cost})
+                margins[line.party.id] = (margins.get(line.party.id, 0)
+                    + line.amount - cost)
+            by_margin = sorted(margins.items(), key=lambda i: (-i[1], i[0]))
+            total = sum(margins.values())
+            with Transaction().set_context(context, measure='margin'):
+                rows = Contribution.search([])
+                self.assertEqual([(r.party.id, r.margin) for r in rows],
+                    by_margin)
+                self.assertNotEqual([r.party.id for r in rows],
+                    [p for p, _ in ranked][:len(rows)])
+                for row, (_, margin) in zip(rows, by_margin):
+                    self.assertAlmostEqual(
+                        row.share, float(100 * margin / total), places=6)
+            with Transaction().set_context(context, measure='margin',
+                    dimension='store'):
+                groups = {g.store: g for g in Group.search([])}
+                self.assertEqual(sum(g.margin for g in groups.values()),
+                    total)
+                self.assertAlmostEqual(
+                    sum(g.share for g in groups.values()), 100, places=6)
+            with self.assertRaises(DomainValidationError):
+                Purchase.write(costed[:1], {'cost': Decimal('-1')})
 
     @with_transaction()
     def test_excel_exports(self):

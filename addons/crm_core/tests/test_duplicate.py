@@ -128,6 +128,8 @@ class DuplicateTestCase(DBTestCase):
                     {'party': kept.id, 'subject': "Visit"}])
             Purchase.create([{'party': merged.id, 'quantity': 2,
                         'amount': Decimal('10'), 'date': dt.date.today()}])
+            friend = create_customer('王芳', ('mobile', '13933334444'))
+            Party.write([friend], {'referred_by': merged.id})
             duplicate, = Duplicate.search([])
 
             with Transaction().set_context(
@@ -150,6 +152,8 @@ class DuplicateTestCase(DBTestCase):
             self.assertEqual(
                 Purchase.search([('party', '=', merged.id)]), [])
             self.assertEqual(Party(kept.id).purchase_count, 1)
+            self.assertEqual(
+                Party.search([('referred_by', '=', kept.id)]), [friend])
             with inactive_records():
                 self.assertEqual(Party(merged.id).replaced_by, kept)
                 self.assertFalse(Party(merged.id).active)

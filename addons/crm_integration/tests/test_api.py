@@ -4,6 +4,7 @@
 nothing, idempotent upserts and purchases (tests/test_xmlrpc_integration.py
 calls the same over real XML-RPC and JSON-RPC)."""
 import datetime as dt
+from decimal import Decimal
 
 from trytond.modules.company.tests import create_company, set_company
 from trytond.modules.crm_core.tests.tools import DBTestCase, create_user
@@ -112,7 +113,20 @@ class ApiTestCase(DBTestCase):
                                 'amount': '1'}])
                 self.assertEqual(cm.exception.code, 4001)
                 self.assertIn('purchases.5.date', cm.exception.message)
+                # a cost sent later updates the line; a negative one is
+                # refused
+                self.assertEqual(Api.record_purchases('WEB',
+                        [dict(lines[0], cost='7.255')]),
+                    {'created': 0, 'updated': 1, 'unchanged': 0})
+                with self.assertRaises(ApiError) as cm:
+                    Api.record_purchases('WEB',
+                        [dict(lines[1], cost='-1')])
+                self.assertEqual(cm.exception.code, 4001)
+                self.assertIn('purchases.0.cost', cm.exception.message)
                 card = Api.customer_card('WEB', 'C1')
+            self.assertEqual([(p.external_id, p.cost)
+                    for p in Purchase.search([('cost', '!=', None)])],
+                [('WEB:L0', Decimal('7.26'))])
             self.assertEqual(Purchase.search_count([]), 5)
             self.assertEqual(card['figures']['purchase_count'], 5)
             self.assertEqual(card['figures']['purchase_amount'], '52.50')
