@@ -15,6 +15,8 @@ from trytond.model import fields
 from trytond.pool import Pool
 from trytond.transaction import Transaction
 
+from .engine import pgcopy
+
 EPOCH = dt.date(1970, 1, 1)
 BATCH = 10000
 
@@ -105,9 +107,22 @@ def insert_columns(model_name, values):
     if backend.name == 'postgresql':
         values['create_date'] = now
         names = list(values)
+        columns = ', '.join('"%s"' % n for n in names)
+        encode = pgcopy.encoder(
+            [_pg_type(Model._fields[n]) for n in names],
+            list(values.values()), count)
+        if encode is not None:
+            with cursor.copy('COPY "%s" (%s) FROM STDIN (FORMAT binary)' % (
+                        table._name, columns)) as copy:
+                copy.write(pgcopy.HEADER)
+                # batch by batch: the server stores one while the next is
+                # encoded
+                for start in range(0, count, BATCH):
+                    copy.write(encode(start, min(start + BATCH, count)))
+                copy.write(pgcopy.TRAILER)
+            return count
         with cursor.copy('COPY "%s" (%s) FROM STDIN' % (
-                    table._name, ', '.join('"%s"' % n for n in names))
-                ) as copy:
+                    table._name, columns)) as copy:
             # batch by batch: the server stores one while the next is
             # formatted
             for start in range(0, count, BATCH):
@@ -137,12 +152,36 @@ def insert_columns(model_name, values):
     return count
 
 
+def _pg_type(field):
+    "The engine/pgcopy.py type of a field's column"
+    if isinstance(field, (fields.Integer, fields.Many2One)):
+        return 'int4'
+    if isinstance(field, fields.Numeric):
+        scale = field.digits[1] if field.digits else None
+        return ('numeric', scale) if isinstance(scale, int) else None
+    if isinstance(field, fields.Float):
+        return 'float8'
+    if isinstance(field, fields.Boolean):
+        return 'bool'
+    if isinstance(field, fields.Date):
+        return 'date'
+    if isinstance(field, fields.Timestamp):
+        return 'timestamp'
+    if isinstance(field, (fields.Char, fields.Selection)):
+        return 'text'
+
+
 def _is_column(value):
     return isinstance(value, (list, tuple, np.ndarray))
 
 
 def _as_list(column):
-    return column.tolist() if isinstance(column, np.ndarray) else column
+    if isinstance(column, np.ndarray):
+        if column.dtype.kind == 'M':
+            # dates as the SQLite adapter writes them
+            return np.datetime_as_string(column).tolist()
+        return column.tolist()
+    return column
 
 
 def _copy_texts(field, value, count):
@@ -153,6 +192,8 @@ def _copy_texts(field, value, count):
     if isinstance(field, fields.Integer) and array.dtype.kind == 'f':
         # COPY takes no float for an integer column, as an INSERT would
         array = np.rint(array).astype(np.int64)
+    if array.dtype.kind == 'M':
+        return np.datetime_as_string(array).tolist()
     texts = array.tolist()
     if array.dtype.kind in 'biuf':
         # str of a float is its shortest repr: it reads back the same

@@ -93,10 +93,8 @@ def _store_scores(run, rules):
 
 
 def _dates(days):
-    "ISO dates of day numbers, as the SQLite adapter writes dates"
-    distinct, index = np.unique(days, return_inverse=True)
-    return np.datetime_as_string(
-        np.datetime64('1970-01-01', 'D') + distinct, unit='D')[index]
+    "The dates of day numbers"
+    return np.datetime64('1970-01-01', 'D') + days
 
 
 def _satisfaction(run, parties):

@@ -4,7 +4,7 @@ import datetime as dt
 from collections import defaultdict
 from decimal import Decimal
 
-from sql import Literal
+from sql import Literal, Null
 from sql.aggregate import Count, Max, Sum
 from sql.conditionals import Case
 from sql.operators import Exists
@@ -153,6 +153,8 @@ class Party(metaclass=PoolMeta):
                 Index(t, (t.name_key, Index.Equality())),
                 Index(t, (t.lifecycle_stage, Index.Equality())),
                 Index(t, (t.owner, Index.Equality())),
+                Index(t, (t.referred_by, Index.Equality()),
+                    where=t.referred_by != Null),
                 })
         cls._buttons.update({
                 'change_lifecycle': {

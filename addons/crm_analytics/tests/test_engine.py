@@ -1,17 +1,19 @@
 # This file is part of eCRM.  The COPYRIGHT file at the top level of
 # this repository contains the full copyright notices and license terms.
+import datetime as dt
 import doctest
 import itertools
 import math
 import sqlite3
 import unittest
 from collections import Counter, defaultdict
+from decimal import Decimal
 
 import numpy as np
 from scipy import integrate
 from scipy.optimize import approx_fprime
 
-from ..engine import clv, contribution, pairs, relationship, rfm
+from ..engine import clv, contribution, pairs, pgcopy, relationship, rfm
 
 
 def python_ntile(n, buckets=5):
@@ -810,7 +812,87 @@ class RelationshipTestCase(unittest.TestCase):
             relationship.value_score([1.0], reference=0)
 
 
+class PgCopyTestCase(unittest.TestCase):
+    "Binary COPY rows read back by a decoder written from PostgreSQL's docs"
+
+    @staticmethod
+    def decode(data):
+        "The rows of data, each a list of the fields' raw bytes"
+        assert data.startswith(pgcopy.SIGNATURE), data[:11]
+        position, rows = 19, []
+        while True:
+            count = int.from_bytes(data[position:position + 2], 'big',
+                signed=True)
+            position += 2
+            if count == -1:
+                break
+            row = []
+            for _ in range(count):
+                length = int.from_bytes(data[position:position + 4], 'big',
+                    signed=True)
+                row.append(data[position + 4:position + 4 + length])
+                position += 4 + length
+            rows.append(row)
+        assert position == len(data)
+        return rows
+
+    @staticmethod
+    def numeric(raw):
+        ndigits, weight, sign, scale = (int.from_bytes(
+                raw[i:i + 2], 'big', signed=i != 4) for i in range(0, 8, 2))
+        digits = [int.from_bytes(raw[8 + 2 * i:10 + 2 * i], 'big')
+            for i in range(ndigits)]
+        assert all(0 <= d < 10000 for d in digits)
+        value = sum(Decimal(d) * Decimal(10000) ** (weight - i)
+            for i, d in enumerate(digits))
+        value = value.quantize(Decimal(1).scaleb(-scale))
+        return -value if sign == 0x4000 else value
+
+    def test_values(self):
+        money = [0, 12.5, -0.25, 123456789.99, -7, 9999999999999.99]
+        data = pgcopy.rows(
+            ['int4', ('numeric', 2), 'float8', 'date', 'timestamp', 'bool',
+                'text', 'int4'],
+            [np.array([1, -2, 3, 2 ** 31 - 1, 0, 5]), np.array(money),
+                np.array([0.5, -1e300, np.inf, 0.0, 1 / 3, 2.0]),
+                np.datetime64('2025-03-01', 'D') + np.arange(6),
+                dt.datetime(2026, 12, 4, 8, 30, 15, 250),
+                np.array([True, False] * 3), np.array(['甲', '乙'] * 3),
+                7], 6)
+        rows = self.decode(data)
+        self.assertEqual(len(rows), 6)
+        for number, row in enumerate(rows):
+            integer, amount, real, date, stamp, flag, text, constant = row
+            self.assertEqual(int.from_bytes(integer, 'big', signed=True),
+                [1, -2, 3, 2 ** 31 - 1, 0, 5][number])
+            self.assertEqual(self.numeric(amount),
+                Decimal(str(money[number])).quantize(Decimal('0.01')))
+            self.assertEqual(np.frombuffer(real, '>f8')[0],
+                [0.5, -1e300, np.inf, 0.0, 1 / 3, 2.0][number])
+            self.assertEqual(dt.date(2000, 1, 1) + dt.timedelta(
+                    days=int.from_bytes(date, 'big', signed=True)),
+                dt.date(2025, 3, 1) + dt.timedelta(days=number))
+            self.assertEqual(dt.datetime(2000, 1, 1) + dt.timedelta(
+                    microseconds=int.from_bytes(stamp, 'big', signed=True)),
+                dt.datetime(2026, 12, 4, 8, 30, 15, 250))
+            self.assertEqual(flag, bytes([number % 2 == 0]))
+            self.assertEqual(text.decode(), '甲乙'[number % 2])
+            self.assertEqual(int.from_bytes(constant, 'big'), 7)
+
+    def test_falls_back_to_text(self):
+        "None when a value has no fixed-width encoding"
+        for kind, column in [
+                ('int4', [1, None]), ('text', ['a', 'bc']),
+                ('int4', [2 ** 31, 1]), (('numeric', 2), [1e16, 0]),
+                (('numeric', 6), [1.0, 2.0]), (None, [1, 2]),
+                ('text', None)]:
+            with self.subTest(kind=kind, column=column):
+                self.assertIsNone(pgcopy.rows([kind], [column], 2))
+        self.assertEqual(pgcopy.rows(['int4'], [[]], 0),
+            pgcopy.HEADER + pgcopy.TRAILER)
+
+
 def load_tests(loader, tests, pattern):
-    for module in [rfm, pairs, clv, contribution, relationship]:
+    for module in [rfm, pairs, clv, contribution, relationship, pgcopy]:
         tests.addTests(doctest.DocTestSuite(module))
     return tests
