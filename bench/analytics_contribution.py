@@ -18,7 +18,10 @@ each record it makes (``assert all(isinstance(i, int) for i in _ids)``),
 so a search returning n records costs n squared steps in Python (100,000
 rows: several minutes) whatever the model.  The ORM's rows must be the
 query's (the same customers in the same order, revenue, purchase days,
-shares within 1e-9).  Data: bench/analytics.py.
+shares within 1e-9).  ``export_s``: the report's *Export to Excel* of
+every row (1 run; read by one query, not by browsing), next to
+``export_reference_s``: the query's rows written by xlsxwriter alone;
+the export must hold every customer.  Data: bench/analytics.py.
 
     python bench/analytics_contribution.py --database sqlite --customers 2000
 """
@@ -67,6 +70,51 @@ def sql_report(session, limit=None):
         return cursor.fetchall()
 
 
+def export(session):
+    "Export to Excel of the whole report as the client's button"
+    from trytond.transaction import check_access
+    pool = session.pool
+    Report = pool.get('crm.analytics.xlsx', type='report')
+    ActionReport = pool.get('ir.action.report')
+    context = dict(session.context, company=analytics.company(session),
+        from_date=analytics.START, to_date=analytics.END)
+    with session.transaction(readonly=True, context=context), \
+            check_access():
+        action, = ActionReport.search([
+                ('report_name', '=', 'crm.analytics.xlsx'),
+                ('model', '=', 'crm.analytics.contribution')])
+        _, content, _, _ = Report.execute([], {
+                'model': 'crm.analytics.contribution',
+                'action_id': action.id})
+    return content
+
+
+def exported_rows(content):
+    "The rows of a customer in the exported workbook"
+    import io
+
+    import openpyxl
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return sum(1 for row in sheet.active.iter_rows(values_only=True)
+        if isinstance(row[0], int))
+
+
+def xlsxwriter_export(session):
+    "The query's rows written by xlsxwriter, as the reference"
+    import io
+
+    import xlsxwriter
+    rows = sql_report(session)
+    output = io.BytesIO()
+    book = xlsxwriter.Workbook(output, {'constant_memory': True})
+    sheet = book.add_worksheet()
+    for number, row in enumerate(rows):
+        sheet.write_row(number, 0, [float(v) if isinstance(v, Decimal)
+                else v for v in row])
+    book.close()
+    return len(rows)
+
+
 def money(value):
     return Decimal(str(value)).quantize(Decimal('0.01'))
 
@@ -101,11 +149,20 @@ def measure(session, options, data):
     common.progress('search_read of the first 10,000 rows (1 run)')
     many, many_peak, many_rows = analytics.measure(
         lambda: orm_report(session, limit=10000), 1)
+    common.progress('Export to Excel of every row (1 run)')
+    exported, export_peak, content = analytics.measure(
+        lambda: export(session), 1)
+    rows_exported = exported_rows(content)
+    export_reference, _, _ = analytics.measure(
+        lambda: xlsxwriter_export(session), 1)
+    assert rows_exported == len(reference), (rows_exported, len(reference))
     worst = max(compare(rows, reference), compare(many_rows, reference))
     assert len(rows) == min(page, len(reference)) > 0, len(rows)
     top = next(r[1] for r in reference if r[5] >= 80)
     common.progress('ours %.2f s, SQL %.2f s (all rows %.2f s), ORM '
-        '10,000 rows %.2f s' % (value, reference_value, all_rows, many))
+        '10,000 rows %.2f s, export of every row %.2f s (xlsxwriter '
+        '%.2f s)' % (value, reference_value, all_rows, many, exported,
+            export_reference))
     note = ('search_read of the first %d rows of crm.analytics.contribution '
         '(%d customers over %d lines) in rank order, as the client opens '
         'the list; the query fetching all %d rows %.2f s (peak %s MB); '
@@ -113,15 +170,19 @@ def measure(session, options, data):
         'is quadratic in the records a search returns); the same '
         'customers, ranks, revenues and purchase days as the query, shares '
         'within %.1g; the top %d customers (%.1f %%) make 80 %% of the '
-        'revenue' % (len(rows), len(reference), data['lines'],
+        'revenue; Export to Excel of all %d rows %.1f s (peak %s MB), the '
+        'query\'s rows written by xlsxwriter alone %.1f s' % (
+            len(rows), len(reference), data['lines'],
             len(reference), all_rows, all_rows_peak, many, many_peak,
-            max(worst, 1e-15), top, 100 * top / len(reference)))
+            max(worst, 1e-15), top, 100 * top / len(reference),
+            rows_exported, exported, export_peak, export_reference))
     entry = common.result(TASK, session.database.backend,
         analytics.size(data), value, 's',
         'one SQL query: GROUP BY party + ROW_NUMBER/SUM window functions, '
         'first 1,000 rows fetched', reference_value, 'lower', runs=runs,
         note=note, extra={'reference_peak_rss_mb': reference_peak,
             'all_rows_reference_s': all_rows, 'rows_10000_s': many,
+            'export_s': exported, 'export_reference_s': export_reference,
             'agreement': 1.0})
     entry['peak_rss_mb'] = peak
     return entry
