@@ -91,9 +91,10 @@ def insert_columns(model_name, values):
     """Insert result rows given by column, with the ORM's create_uid /
     create_date; values maps a column name to a sequence (one value per
     row) or to one value for every row; return the number of rows.
-    PostgreSQL: one COPY whose text numpy formats column by column
-    (psycopg's per-value formatting took longer than the analysis);
-    other databases: executemany in batches."""
+    PostgreSQL: one binary COPY that numpy encodes (engine/pgcopy.py),
+    or, when a column has no fixed-width encoding, a text COPY that numpy
+    formats column by column (psycopg's per-value formatting took longer
+    than the analysis); other databases: executemany in batches."""
     Model = Pool().get(model_name)
     table = Model.__table__()
     transaction = Transaction()
