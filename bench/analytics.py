@@ -303,19 +303,12 @@ def load(session, data, customers, products):
 
 def maintenance(session):
     "Fresh statistics (PostgreSQL: VACUUM ANALYZE; SQLite: ANALYZE)."
+    if session.database.backend == 'postgresql':
+        common.vacuum(session)
+        return
     with session.transaction() as transaction:
-        connection = transaction.connection
-        if session.database.backend == 'postgresql':
-            connection.commit()
-            autocommit = connection.autocommit
-            connection.autocommit = True
-            try:
-                connection.cursor().execute('VACUUM ANALYZE')
-            finally:
-                connection.autocommit = autocommit
-        else:
-            connection.cursor().execute('ANALYZE')
-            transaction.commit()
+        transaction.connection.cursor().execute('ANALYZE')
+        transaction.commit()
 
 
 def counts(session):

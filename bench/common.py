@@ -420,6 +420,22 @@ def progress(message):
         flush=True)
 
 
+def vacuum(session):
+    """PostgreSQL: VACUUM ANALYZE (fresh statistics, dead rows of deleted
+    references gone), outside a transaction; SQLite: nothing."""
+    if session.database.backend != 'postgresql':
+        return
+    with session.transaction() as transaction:
+        connection = transaction.connection
+        connection.commit()
+        autocommit = connection.autocommit
+        connection.autocommit = True
+        try:
+            connection.cursor().execute('VACUUM ANALYZE')
+        finally:
+            connection.autocommit = autocommit
+
+
 def run_task(task, options, modules, run):
     """Call run(session) on the database of options (a new one, created
     before and dropped after, unless --conf names one) and report the

@@ -189,21 +189,6 @@ class RawLoader:
             transaction.commit()
 
 
-def maintenance(session):
-    "Statistics and dead rows of the deleted reference rows."
-    if session.database.backend != 'postgresql':
-        return
-    with session.transaction() as transaction:
-        connection = transaction.connection
-        connection.commit()
-        autocommit = connection.autocommit
-        connection.autocommit = True
-        try:
-            connection.cursor().execute('VACUUM ANALYZE')
-        finally:
-            connection.autocommit = autocommit
-
-
 def count_rows(session):
     with session.transaction(readonly=True) as transaction:
         cursor = transaction.connection.cursor()
@@ -230,7 +215,7 @@ def run(session, rows, batch):
     assert [a - b for a, b in zip(loaded, before)] == [
         size['customers'], size['contact_mechanisms']], loaded
     loader.delete(raw_ids)
-    maintenance(session)
+    common.vacuum(session)
     assert count_rows(session) == before
 
     common.progress('ORM: Party.create of %d customers' % len(rows))

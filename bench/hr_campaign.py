@@ -118,20 +118,6 @@ def reserve_ids(cursor, backend, table, count):
     return list(range(start + 1, start + 1 + count))
 
 
-def vacuum(session):
-    if session.database.backend != 'postgresql':
-        return
-    with session.transaction() as transaction:
-        connection = transaction.connection
-        connection.commit()
-        autocommit = connection.autocommit
-        connection.autocommit = True
-        try:
-            connection.cursor().execute('VACUUM ANALYZE')
-        finally:
-            connection.autocommit = autocommit
-
-
 # -- the organisation (ORM) ---------------------------------------------------
 
 def create_structure(session, employees):
@@ -702,7 +688,7 @@ def run(session, options):
     common.progress('%d tickets over %s..%s' % (options.tickets, START, END))
     insert_tickets(session, structure, agents, customers, options.tickets,
         rng)
-    vacuum(session)
+    common.vacuum(session)
     data = describe(session)
     common.progress(data)
     counter = Counter(session)
@@ -727,7 +713,7 @@ def run(session, options):
         common.progress('reference %d: %d employees in %.2f s' % (
                 number + 1, scoped, seconds))
     assert scoped == options.employees, (scoped, options.employees)
-    vacuum(session)
+    common.vacuum(session)
 
     runs = {'subset': [], 'whole': []}
     checked = 0
@@ -750,7 +736,7 @@ def run(session, options):
                     result['generate']['queries'],
                     result['compute']['seconds'],
                     result['compute']['queries']))
-        vacuum(session)
+        common.vacuum(session)
 
     def median(key, button, figure):
         return statistics.median(r[button][figure] for r in runs[key])

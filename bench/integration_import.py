@@ -256,16 +256,7 @@ def delete_ours(session, party_ids, purchase_ids):
         if backend == 'postgresql':
             cursor.execute('DROP INDEX bench_replaced_by')
         transaction.commit()
-    if backend == 'postgresql':
-        with session.transaction() as transaction:
-            connection = transaction.connection
-            connection.commit()
-            autocommit = connection.autocommit
-            connection.autocommit = True
-            try:
-                connection.cursor().execute('VACUUM ANALYZE')
-            finally:
-                connection.autocommit = autocommit
+    common.vacuum(session)
 
 
 def put_back(session, batches):

@@ -538,21 +538,7 @@ def reset(session, ticket_ids, idle_since):
             'WHERE id = %s' % (param, param),
             [(since, id_) for id_, since in idle_since.items()])
         transaction.commit()
-    vacuum(session)
-
-
-def vacuum(session):
-    if session.database.backend != 'postgresql':
-        return
-    with session.transaction() as transaction:
-        connection = transaction.connection
-        connection.commit()
-        autocommit = connection.autocommit
-        connection.autocommit = True
-        try:
-            connection.cursor().execute('VACUUM ANALYZE')
-        finally:
-            connection.autocommit = autocommit
+    common.vacuum(session)
 
 
 def reference_intake(session, specs, plan, ticket_ids, floor, reference):
@@ -633,7 +619,7 @@ def run(session, options):
     with session.transaction(readonly=True):
         Agent = session.pool.get('crm.service.agent')
         idle_since = {a.id: a.idle_since for a in Agent.browse(agent_ids)}
-    vacuum(session)
+    common.vacuum(session)
     reference = Reference()
 
     common.progress('ORM: %d tickets in %d creates' % (
